@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/catalog/bolt"
+	"github.com/katalog/katalog/harvest"
+	"github.com/katalog/katalog/search"
+	"github.com/katalog/katalog/web"
+)
+
+// app is Katalog opened on a data folder.
+type app struct {
+	cfg       *config
+	store     *bolt.DB
+	index     *search.Index
+	harvester *harvest.Harvester
+	log       *slog.Logger
+}
+
+// openApp opens the store and the index of a data folder and registers the
+// configured sources. The index is rebuilt from the store when it is
+// missing, empty while the store is not, or made by another mapping.
+func openApp(ctx context.Context, cfg *config, dataDir string, log *slog.Logger) (*app, error) {
+	p := paths(dataDir)
+	store, err := bolt.Open(p.store)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, store: store, log: log}
+	if err := a.openIndex(ctx, p.index); err != nil {
+		store.Close()
+		return nil, err
+	}
+	if cfg != nil {
+		if err := a.syncSources(ctx); err != nil {
+			a.close()
+			return nil, err
+		}
+		a.harvester = &harvest.Harvester{
+			Store: store, Index: a.index, Logger: log, Version: version, BaseDir: cfg.BaseDir,
+		}
+	}
+	return a, nil
+}
+
+func (a *app) openIndex(ctx context.Context, path string) error {
+	idx, err := search.Open(path)
+	rebuild := errors.Is(err, search.ErrStale)
+	if err != nil && !rebuild {
+		return err
+	}
+	if !rebuild {
+		n, err := idx.Count()
+		if err != nil {
+			idx.Close()
+			return err
+		}
+		if n == 0 {
+			if _, total, err := a.store.FindDatasets(ctx, catalog.DatasetFilter{Size: 1}); err == nil && total > 0 {
+				rebuild = true
+			}
+		}
+		if !rebuild {
+			a.index = idx
+			return nil
+		}
+		idx.Close()
+	}
+	a.log.Info("rebuilding the search index from the store", "path", path)
+	start := time.Now()
+	n, err := search.Rebuild(ctx, a.store, path)
+	if err != nil {
+		return err
+	}
+	a.log.Info("search index rebuilt", "documents", n, "duration", time.Since(start).Round(time.Millisecond))
+	a.index, err = search.Open(path)
+	return err
+}
+
+// syncSources stores the configured sources, keeping the harvest state of
+// those the store knows already.
+func (a *app) syncSources(ctx context.Context) error {
+	for _, src := range a.cfg.Sources {
+		if old, err := a.store.FindSource(ctx, src.Name); err == nil {
+			src.State = old.State
+		}
+		if err := a.store.PutSource(ctx, &src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *app) sourceNames() []string {
+	names := make([]string, 0, len(a.cfg.Sources))
+	for _, s := range a.cfg.Sources {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+func (a *app) close() {
+	if a.index != nil {
+		a.index.Close()
+	}
+	a.store.Close()
+}
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	cfgPath := fs.String("config", "", "configuration file (empty: the embedded default)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dataDir := fs.String("data", "data", "data folder")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, cfg, *dataDir, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+
+	// Sources never harvested are harvested before the server opens, so
+	// that its first answers are complete.
+	if err := a.harvestNew(ctx); err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Store: a.store, Index: a.index, Logger: log, Version: version})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("katalog serving", "addr", "http://"+l.Addr().String(), "data", *dataDir, "version", version)
+	sched := &harvest.Scheduler{Harvester: a.harvester, Sources: a.sourceNames()}
+	done := make(chan struct{})
+	go func() {
+		sched.Run(ctx)
+		close(done)
+	}()
+	err = srv.Serve(ctx, l, 10*time.Second)
+	<-done
+	log.Info("katalog stopped")
+	return err
+}
+
+// harvestNew harvests, in parallel, the configured sources that have never
+// been harvested.
+func (a *app) harvestNew(ctx context.Context) error {
+	var fresh []string
+	for _, name := range a.sourceNames() {
+		src, err := a.store.FindSource(ctx, name)
+		if err != nil {
+			return err
+		}
+		if src.State.LastRun == "" {
+			fresh = append(fresh, name)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	a.log.Info("first harvest", "sources", len(fresh))
+	start := time.Now()
+	runs := harvest.RunAll(ctx, a.harvester, fresh, 2)
+	failed := 0
+	for _, r := range runs {
+		if r.Status == catalog.RunFailed {
+			failed++
+		}
+	}
+	a.log.Info("first harvest done", "sources", len(fresh), "failed", failed, "duration", time.Since(start).Round(time.Millisecond))
+	return ctx.Err()
+}
+
+func cmdHarvest(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("harvest", stderr)
+	cfgPath := fs.String("config", "", "configuration file (empty: the embedded default)")
+	dataDir := fs.String("data", "data", "data folder")
+	only := fs.String("source", "", "harvest only this source")
+	if err := fs.Parse(args); err != nil {
+		return exitCannot, err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return exitCannot, err
+	}
+	a, err := openApp(ctx, cfg, *dataDir, newLogger(io.Discard))
+	if err != nil {
+		return exitCannot, err
+	}
+	defer a.close()
+	names := a.sourceNames()
+	if *only != "" {
+		names = []string{*only}
+		if _, err := a.store.FindSource(ctx, *only); err != nil {
+			return exitCannot, fmt.Errorf("no source named %q in the configuration", *only)
+		}
+	}
+	runs := harvest.RunAll(ctx, a.harvester, names, 2)
+	code := exitOK
+	for _, r := range runs {
+		fmt.Fprintln(stdout, harvest.Summary(r))
+		if r.Status == catalog.RunFailed {
+			code = exitFailures
+		}
+	}
+	if ctx.Err() != nil {
+		return exitCannot, ctx.Err()
+	}
+	return code, nil
+}
+
+func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("reindex", stderr)
+	dataDir := fs.String("data", "data", "data folder")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p := paths(*dataDir)
+	store, err := bolt.Open(p.store)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	n, err := search.Rebuild(ctx, store, p.index)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "indexed %d documents in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}

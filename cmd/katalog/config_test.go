@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/katalog/katalog/catalog"
+)
+
+func TestParseConfig(t *testing.T) {
+	cfg, err := parseConfig(strings.NewReader(`
+sources:
+  - name: fhi-mfr
+    url: https://example.org/feed.ttl
+    format: Turtle
+    schedule: "0 3 * * *"
+    publisher: " Folkehelseinstituttet "
+  - name: local
+    url: file:feeds/x.ttl
+admin_token_env: KATALOG_ADMIN_TOKEN
+`), "k.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []catalog.Source{
+		{Name: "fhi-mfr", URL: "https://example.org/feed.ttl", Format: "turtle", Schedule: "0 3 * * *", Publisher: "Folkehelseinstituttet"},
+		{Name: "local", URL: "file:feeds/x.ttl", Format: "auto", Schedule: "1h"},
+	}
+	if !reflect.DeepEqual(cfg.Sources, want) || cfg.AdminTokenEnv != "KATALOG_ADMIN_TOKEN" {
+		t.Errorf("parseConfig = %+v; want %+v", cfg, want)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	cases := []struct {
+		name, yaml, want string
+	}{
+		{"empty", "", "empty"},
+		{"no sources", "admin_token_env: X\n", "no sources"},
+		{"unknown key", "sources:\n  - name: a\n    url: http://x\n    colour: red\n", "line 4"},
+		{"unknown top key", "source:\n  - name: a\n", "field source not found"},
+		{"bad name", "sources:\n  - name: Big_Name\n    url: http://x\n", "line 2: source \"Big_Name\": name must be"},
+		{"duplicate", "sources:\n  - name: a\n    url: http://x\n  - name: a\n    url: http://y\n", "already used on line 2"},
+		{"no url", "sources:\n  - name: a\n", "not a URL"},
+		{"ftp", "sources:\n  - name: a\n    url: ftp://x/feed\n", "must start with"},
+		{"format", "sources:\n  - name: a\n    url: http://x\n    format: csv\n", "format \"csv\""},
+		{"schedule", "sources:\n  - name: a\n    url: http://x\n    schedule: sometimes\n", "neither a Go duration"},
+		{"yaml syntax", "sources: [\n", "k.yaml"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseConfig(strings.NewReader(c.yaml), "k.yaml")
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "k.yaml") {
+				t.Errorf("parseConfig(%q) = %v; want an error naming k.yaml with %q", c.yaml, err, c.want)
+			}
+		})
+	}
+}
+
+func TestDefaultConfig(t *testing.T) {
+	cfg, err := parseConfig(bytes.NewReader(defaultConfig), "default")
+	if err != nil {
+		t.Fatalf("the embedded default configuration does not parse: %v", err)
+	}
+	if len(cfg.Sources) != 25 {
+		t.Errorf("default configuration has %d sources; want the 25 fixture feeds", len(cfg.Sources))
+	}
+}
+
+func TestNormalizeArgs(t *testing.T) {
+	cases := []struct{ in, want []string }{
+		{[]string{"--config"}, []string{"--config="}},
+		{[]string{"--config", "--data", "d"}, []string{"--config=", "--data", "d"}},
+		{[]string{"--config", "k.yaml"}, []string{"--config", "k.yaml"}},
+		{[]string{"--data", "d"}, []string{"--data", "d"}},
+	}
+	for _, c := range cases {
+		if got := normalizeArgs(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("normalizeArgs(%q) = %q; want %q", c.in, got, c.want)
+		}
+	}
+}

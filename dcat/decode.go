@@ -1,0 +1,613 @@
+// Package dcat reads and writes DCAT-AP-NO and HealthDCAT-AP metadata. It is
+// pure: an io.Reader or a Graph in, catalog values out; no network, no store.
+//
+// Reading maps catalogues, datasets (with publisher, contact points, themes,
+// keywords, temporal coverage, access rights and distributions) and the
+// HealthDCAT-AP variables of a dataset (healthdcatap:hasVariables →
+// csvw:TableGroup → csvw:table → csvw:column, with code lists through
+// modelldcatno:hasValueFrom) to catalog records. Problems that leave a
+// record usable are reported as findings, not errors.
+package dcat
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/dcat/rdf"
+)
+
+// Result is a feed mapped to catalog records.
+type Result struct {
+	Snapshot catalog.Snapshot
+	// Findings are problems met while mapping: records that could be read
+	// only in part, or identifiers that had to be replaced.
+	Findings []catalog.Finding
+	// Triples is the number of triples read.
+	Triples int
+}
+
+// Read parses a whole feed in the given syntax and maps it.
+func Read(r io.Reader, format rdf.Format, opts rdf.Options) (*Result, error) {
+	g := NewGraph()
+	if err := rdf.Parse(r, format, opts, g.Add); err != nil {
+		return nil, err
+	}
+	return Decode(g), nil
+}
+
+// Decode maps the catalogues, datasets, variables and code lists in g.
+func Decode(g *Graph) *Result {
+	d := &decoder{g: g, res: &Result{Triples: g.Len()}, codeLists: make(map[string]bool)}
+	d.decode()
+	return d.res
+}
+
+type decoder struct {
+	g         *Graph
+	res       *Result
+	codeLists map[string]bool // code list IRIs already mapped
+}
+
+func (d *decoder) decode() {
+	g := d.g
+	// Catalogues and the datasets they list.
+	catalogOf := make(map[rdf.Term]int) // dataset → index in Snapshot.Catalogs
+	for _, c := range g.subjects(rdfType, rdf.IRI(dcatCatalog)) {
+		if c.Kind != rdf.KindIRI {
+			continue
+		}
+		d.res.Snapshot.Catalogs = append(d.res.Snapshot.Catalogs, d.catalog(c))
+		for _, ds := range g.objects(c, dcatDatasetProp) {
+			if _, ok := catalogOf[ds]; !ok {
+				catalogOf[ds] = len(d.res.Snapshot.Catalogs) - 1
+			}
+		}
+	}
+	// Datasets: typed ones, and untyped ones that a catalogue lists, in
+	// document order.
+	seen := make(map[rdf.Term]bool)
+	var datasets []rdf.Term
+	for _, s := range g.order {
+		if seen[s] {
+			continue
+		}
+		_, listed := catalogOf[s]
+		if g.hasType(s, dcatDataset) || (listed && g.described(s)) {
+			seen[s] = true
+			datasets = append(datasets, s)
+		}
+	}
+	ids := d.uniqueIdentifiers(datasets, catalog.KindDataset)
+	for _, s := range datasets {
+		var cat *catalog.Catalog
+		if i, ok := catalogOf[s]; ok {
+			cat = &d.res.Snapshot.Catalogs[i]
+		}
+		d.dataset(s, cat, ids[s])
+	}
+}
+
+func (d *decoder) catalog(c rdf.Term) catalog.Catalog {
+	g := d.g
+	cat := catalog.Catalog{
+		IRI:         c.Value,
+		Identifier:  d.literal(c, dctIdentifier),
+		Title:       d.text(c, dctTitle),
+		Description: d.text(c, dctDescription),
+		Publisher:   d.agent(c, dctPublisher),
+		Homepage:    d.iriOrLiteral(c, foafHomepage),
+		Languages:   d.iris(c, dctLanguage),
+		License:     d.iriOrLiteral(c, dctLicense),
+		Issued:      d.literal(c, dctIssued),
+		Modified:    d.literal(c, dctModified),
+		Contacts:    d.contacts(c),
+	}
+	for _, ds := range g.objects(c, dcatDatasetProp) {
+		if ds.Kind == rdf.KindIRI {
+			cat.Datasets = append(cat.Datasets, ds.Value)
+		}
+	}
+	return cat
+}
+
+// uniqueIdentifiers returns the dct:identifier of each record when no other
+// record of the feed shares it; shared ones are reported and left out, so
+// that the record is known by its IRI.
+func (d *decoder) uniqueIdentifiers(records []rdf.Term, kind catalog.RecordKind) map[rdf.Term]string {
+	byID := make(map[string][]rdf.Term)
+	out := make(map[rdf.Term]string, len(records))
+	for _, s := range records {
+		if id := strings.TrimSpace(d.literal(s, dctIdentifier)); id != "" {
+			byID[id] = append(byID[id], s)
+			out[s] = id
+		}
+	}
+	for id, holders := range byID {
+		if len(holders) < 2 {
+			continue
+		}
+		for _, s := range holders {
+			delete(out, s)
+			d.finding(catalog.SeverityWarning, s, "dct:identifier", "dcat.identifier-unique",
+				fmt.Sprintf("dct:identifier %q brukes av %d %s i kilden; gi hver sin identifikator. Katalog bruker IRI-en inntil videre.", id, len(holders), norwegianKind(kind)),
+				fmt.Sprintf("dct:identifier %q is used by %d %ss in this source; give each its own identifier. Katalog uses the IRI meanwhile.", id, len(holders), kind))
+		}
+	}
+	return out
+}
+
+func norwegianKind(k catalog.RecordKind) string {
+	if k == catalog.KindDataset {
+		return "datasett"
+	}
+	return "variabler"
+}
+
+func (d *decoder) dataset(s rdf.Term, cat *catalog.Catalog, identifier string) {
+	g := d.g
+	ds := catalog.Dataset{
+		IRI:              d.mint(s, cat, "dataset", identifier),
+		Identifier:       identifier,
+		Title:            d.text(s, dctTitle),
+		Description:      d.text(s, dctDescription),
+		Publisher:        d.agent(s, dctPublisher),
+		Contacts:         d.contacts(s),
+		Themes:           d.concepts(s, dcatTheme),
+		Keywords:         d.keywords(s),
+		Temporal:         d.periods(s),
+		AccessRights:     d.iriOrLiteral(s, dctAccessRights),
+		AccessRequestURL: firstNonEmpty(d.iriOrLiteral(s, accessRequestURL), d.iriOrLiteral(s, accessRequestURL11)),
+		Languages:        d.iris(s, dctLanguage),
+		LandingPages:     append(d.iris(s, dcatLandingPage), d.iris(s, dctLandingPage)...),
+		Spatial:          d.iris(s, dctSpatial),
+		Frequency:        d.iriOrLiteral(s, dctAccrualPeriod),
+		ConformsTo:       d.iris(s, dctConformsTo),
+		Issued:           d.literal(s, dctIssued),
+		Modified:         d.literal(s, dctModified),
+	}
+	if ds.IRI == "" {
+		d.finding(catalog.SeverityError, s, "", "dcat.dataset-iri",
+			"Datasettet er en blank node uten dct:identifier, så Katalog kan ikke gi det en stabil adresse. Gi det en IRI.",
+			"The dataset is a blank node without dct:identifier, so Katalog cannot give it a stable address. Give it an IRI.")
+		return
+	}
+	if cat != nil {
+		ds.Catalog = cat.IRI
+		if ds.Publisher == nil && cat.Publisher != nil {
+			p := *cat.Publisher
+			ds.Publisher = &p
+		}
+	}
+	if b, ok := g.object(s, healthHasStructured); ok && b.Kind == rdf.KindLiteral {
+		v := b.Value == "true" || b.Value == "1"
+		ds.HasStructuredData = &v
+	}
+	for _, dist := range g.objects(s, dcatDistribution) {
+		ds.Distributions = append(ds.Distributions, d.distribution(dist))
+	}
+	tables := d.tables(s)
+	for _, t := range tables {
+		ds.Tables = append(ds.Tables, t.table)
+	}
+	d.res.Snapshot.Datasets = append(d.res.Snapshot.Datasets, ds)
+	d.variables(&d.res.Snapshot.Datasets[len(d.res.Snapshot.Datasets)-1], tables)
+}
+
+// mint returns the IRI of a record: its own, or for a blank node one made
+// stable from its parent and identifier ("" when it has none).
+func (d *decoder) mint(s rdf.Term, cat *catalog.Catalog, kind, identifier string) string {
+	if s.Kind == rdf.KindIRI {
+		return s.Value
+	}
+	if identifier == "" || cat == nil {
+		return ""
+	}
+	return strings.TrimRight(cat.IRI, "/#") + "/" + kind + "/" + url.PathEscape(identifier)
+}
+
+// tableNode is a csvw:Table of a dataset and its columns.
+type tableNode struct {
+	table   catalog.Table
+	columns []rdf.Term
+}
+
+// tables follows healthdcatap:hasVariables, which may point to a table
+// group, to tables, or straight to columns.
+func (d *decoder) tables(s rdf.Term) []tableNode {
+	g := d.g
+	var out []tableNode
+	var loose []rdf.Term
+	for _, hv := range g.members(s, healthHasVariables) {
+		switch {
+		case len(g.objects(hv, csvwTable)) > 0:
+			for _, t := range g.members(hv, csvwTable) {
+				out = append(out, d.table(s, t, len(out)))
+			}
+		case len(g.objects(hv, csvwColumn)) > 0:
+			out = append(out, d.table(s, hv, len(out)))
+		case g.described(hv):
+			loose = append(loose, hv)
+		}
+	}
+	if len(loose) > 0 {
+		out = append(out, tableNode{columns: loose})
+	}
+	return out
+}
+
+func (d *decoder) table(ds, t rdf.Term, n int) tableNode {
+	iri := t.Value
+	if t.Kind != rdf.KindIRI {
+		iri = ""
+		if ds.Kind == rdf.KindIRI {
+			iri = fmt.Sprintf("%s/table/%d", ds.Value, n+1)
+		}
+	}
+	return tableNode{
+		table: catalog.Table{
+			IRI:         iri,
+			Title:       firstText(d.text(t, dctTitle), d.text(t, csvwTitle)),
+			Description: d.text(t, dctDescription),
+		},
+		columns: d.g.members(t, csvwColumn),
+	}
+}
+
+func (d *decoder) variables(ds *catalog.Dataset, tables []tableNode) {
+	var cols []rdf.Term
+	tableOf := make(map[rdf.Term]string)
+	for _, t := range tables {
+		for _, c := range t.columns {
+			if _, dup := tableOf[c]; dup {
+				continue
+			}
+			tableOf[c] = t.table.IRI
+			cols = append(cols, c)
+		}
+	}
+	ids := d.uniqueIdentifiers(cols, catalog.KindVariable)
+	for _, c := range cols {
+		v, ok := d.variable(ds, c, ids[c])
+		if !ok {
+			continue
+		}
+		v.Table = tableOf[c]
+		v.Position = ds.VariableCount
+		ds.VariableCount++
+		d.res.Snapshot.Variables = append(d.res.Snapshot.Variables, v)
+	}
+}
+
+func (d *decoder) variable(ds *catalog.Dataset, c rdf.Term, identifier string) (catalog.Variable, bool) {
+	g := d.g
+	v := catalog.Variable{
+		Identifier:   identifier,
+		Dataset:      ds.IRI,
+		Name:         strings.TrimSpace(d.literal(c, csvwName)),
+		Title:        d.text(c, csvwTitle),
+		Description:  d.text(c, dctDescription),
+		Datatype:     d.datatype(c),
+		Unit:         firstNonEmpty(d.literal(c, schemaUnitText), d.literal(c, schemaUnitTextHTTP)),
+		PropertyURLs: d.iris(c, csvwPropertyURL),
+		Subjects:     d.concepts(c, dctSubject),
+		Temporal:     d.periods(c),
+	}
+	if v.Name == "" {
+		v.Name = lastSegment(c.Value)
+		d.finding(catalog.SeverityError, c, "csvw:name", "csvw.column-name",
+			"Variabelen mangler csvw:name (variabelnavnet slik det står i datafila). Legg det til.",
+			"The variable has no csvw:name (its name as it appears in the data file). Add it.")
+	}
+	switch {
+	case c.Kind == rdf.KindIRI:
+		v.IRI = c.Value
+	case v.Name != "":
+		v.IRI = strings.TrimRight(ds.IRI, "/#") + "/variable/" + url.PathEscape(v.Name)
+	default:
+		return v, false
+	}
+	for _, id := range g.objects(c, admsIdentifier) {
+		if n := d.literal(id, skosNotation); n != "" {
+			v.AltIdentifiers = append(v.AltIdentifiers, catalog.AltIdentifier{Notation: n, Creator: d.iriOrLiteral(id, dctCreator)})
+		}
+	}
+	if cl, ok := g.object(c, modellHasValueFrom); ok {
+		v.CodeList = d.codeList(cl)
+	}
+	return v, true
+}
+
+// datatype reads csvw:datatype given as a name ("integer"), an XSD or CSVW
+// IRI, or a node with csvw:base; it returns the local name.
+func (d *decoder) datatype(c rdf.Term) string {
+	t, ok := d.g.object(c, csvwDatatype)
+	if !ok {
+		return ""
+	}
+	switch t.Kind {
+	case rdf.KindLiteral:
+		return strings.TrimSpace(t.Value)
+	case rdf.KindIRI:
+		return lastSegment(t.Value)
+	}
+	return d.literal(t, csvwBase)
+}
+
+// codeList maps the skos:ConceptScheme at s once per feed and returns its
+// IRI.
+func (d *decoder) codeList(s rdf.Term) string {
+	if s.Kind != rdf.KindIRI {
+		return ""
+	}
+	if d.codeLists[s.Value] {
+		return s.Value
+	}
+	d.codeLists[s.Value] = true
+	g := d.g
+	cl := catalog.CodeList{
+		IRI:        s.Value,
+		Identifier: d.literal(s, dctIdentifier),
+		Title:      firstText(d.text(s, dctTitle), d.text(s, skosPrefLabel), d.text(s, rdfsLabel)),
+		Codes:      []catalog.Code{},
+	}
+	seen := make(map[rdf.Term]bool)
+	add := func(c rdf.Term) {
+		if seen[c] {
+			return
+		}
+		seen[c] = true
+		code := catalog.Code{Notation: d.literal(c, skosNotation), Label: d.text(c, skosPrefLabel)}
+		if c.Kind == rdf.KindIRI {
+			code.IRI = c.Value
+		}
+		cl.Codes = append(cl.Codes, code)
+	}
+	for _, c := range g.subjects(skosInScheme, s) {
+		add(c)
+	}
+	for _, c := range g.objects(s, skosHasTopConcept) {
+		add(c)
+	}
+	if !g.described(s) && len(cl.Codes) == 0 {
+		d.finding(catalog.SeverityWarning, s, "modelldcatno:hasValueFrom", "dcat.codelist-described",
+			"Kodelista er ikke beskrevet i kilden (ingen skos:Concept med skos:inScheme). Ta med kodene og etikettene.",
+			"The code list is not described in the feed (no skos:Concept with skos:inScheme). Include its codes and labels.")
+	}
+	d.res.Snapshot.CodeLists = append(d.res.Snapshot.CodeLists, cl)
+	return s.Value
+}
+
+func (d *decoder) distribution(s rdf.Term) catalog.Distribution {
+	dist := catalog.Distribution{
+		Title:       d.text(s, dctTitle),
+		Description: d.text(s, dctDescription),
+		AccessURLs:  d.iris(s, dcatAccessURL),
+		DownloadURL: d.iris(s, dcatDownloadURL),
+		Format:      d.label(s, dctFormat),
+		MediaType:   d.label(s, dcatMediaType),
+		License:     d.iriOrLiteral(s, dctLicense),
+		Issued:      d.literal(s, dctIssued),
+		Modified:    d.literal(s, dctModified),
+	}
+	if s.Kind == rdf.KindIRI {
+		dist.IRI = s.Value
+	}
+	return dist
+}
+
+func (d *decoder) agent(s rdf.Term, p string) *catalog.Agent {
+	a, ok := d.g.object(s, p)
+	if !ok {
+		return nil
+	}
+	if a.Kind == rdf.KindLiteral {
+		return &catalog.Agent{Name: catalog.Text{catalog.NormalizeLang(a.Lang): a.Value}}
+	}
+	out := &catalog.Agent{
+		Identifier: d.literal(a, dctIdentifier),
+		Name:       firstText(d.text(a, foafName), d.text(a, vcardFN), d.text(a, skosPrefLabel), d.text(a, rdfsLabel)),
+		Homepage:   d.iriOrLiteral(a, foafHomepage),
+	}
+	if a.Kind == rdf.KindIRI {
+		out.IRI = a.Value
+	}
+	return out
+}
+
+func (d *decoder) contacts(s rdf.Term) []catalog.Contact {
+	var out []catalog.Contact
+	for _, c := range d.g.objects(s, dcatContactPoint) {
+		ct := catalog.Contact{
+			Name:  firstText(d.text(c, vcardFN), d.text(c, vcardOrgName), d.text(c, vcardOrgUnit)),
+			Email: strings.TrimPrefix(d.iriOrLiteral(c, vcardHasEmail), "mailto:"),
+			URL:   d.iriOrLiteral(c, vcardHasURL),
+			Phone: strings.TrimPrefix(d.valueOf(c, vcardHasTelephone), "tel:"),
+		}
+		if c.Kind == rdf.KindIRI {
+			ct.IRI = c.Value
+		}
+		out = append(out, ct)
+	}
+	return out
+}
+
+func (d *decoder) concepts(s rdf.Term, p string) []catalog.Concept {
+	var out []catalog.Concept
+	for _, c := range d.g.objects(s, p) {
+		switch c.Kind {
+		case rdf.KindIRI:
+			out = append(out, catalog.Concept{
+				IRI:      c.Value,
+				Label:    firstText(d.text(c, skosPrefLabel), d.text(c, skosPrefLabelW3C), d.text(c, rdfsLabel)),
+				Notation: d.literal(c, skosNotation),
+			})
+		case rdf.KindLiteral:
+			out = append(out, catalog.Concept{Label: catalog.Text{catalog.NormalizeLang(c.Lang): c.Value}})
+		}
+	}
+	return out
+}
+
+func (d *decoder) keywords(s rdf.Term) catalog.Keywords {
+	var kw catalog.Keywords
+	for _, o := range d.g.objects(s, dcatKeyword) {
+		if o.Kind != rdf.KindLiteral || strings.TrimSpace(o.Value) == "" {
+			continue
+		}
+		if kw == nil {
+			kw = catalog.Keywords{}
+		}
+		l := catalog.NormalizeLang(o.Lang)
+		kw[l] = append(kw[l], o.Value)
+	}
+	return kw
+}
+
+func (d *decoder) periods(s rdf.Term) []catalog.Period {
+	var out []catalog.Period
+	for _, t := range d.g.objects(s, dctTemporal) {
+		p := catalog.Period{
+			Start: firstNonEmpty(d.literal(t, dcatStartDate), d.literal(t, schemaStartDate), d.literal(t, schemaStartDateHTTP), d.instant(t, timeHasBeginning)),
+			End:   firstNonEmpty(d.literal(t, dcatEndDate), d.literal(t, schemaEndDate), d.literal(t, schemaEndDateHTTP), d.instant(t, timeHasEnd)),
+		}
+		if p.Start != "" || p.End != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// instant reads an OWL-Time instant at s's property p.
+func (d *decoder) instant(s rdf.Term, p string) string {
+	t, ok := d.g.object(s, p)
+	if !ok {
+		return ""
+	}
+	return firstNonEmpty(d.literal(t, timeInXSDDate), d.literal(t, timeInXSDDateTime), d.literal(t, timeInXSDgYear))
+}
+
+// text collects the language-tagged literals of s's property p. The first
+// literal of each language wins.
+func (d *decoder) text(s rdf.Term, p string) catalog.Text {
+	var t catalog.Text
+	for _, o := range d.g.objects(s, p) {
+		if o.Kind != rdf.KindLiteral || strings.TrimSpace(o.Value) == "" {
+			continue
+		}
+		if t == nil {
+			t = catalog.Text{}
+		}
+		l := catalog.NormalizeLang(o.Lang)
+		if _, ok := t[l]; !ok {
+			t[l] = o.Value
+		}
+	}
+	return t
+}
+
+// literal returns the lexical form of the first literal value of s's
+// property p.
+func (d *decoder) literal(s rdf.Term, p string) string {
+	for _, o := range d.g.objects(s, p) {
+		if o.Kind == rdf.KindLiteral {
+			return o.Value
+		}
+	}
+	return ""
+}
+
+// iriOrLiteral returns the first IRI or literal value of s's property p.
+func (d *decoder) iriOrLiteral(s rdf.Term, p string) string {
+	for _, o := range d.g.objects(s, p) {
+		if o.Kind != rdf.KindBlank {
+			return o.Value
+		}
+	}
+	return ""
+}
+
+// valueOf returns an IRI or literal value of s's property p, looking one
+// step further through rdf:value or vcard:hasValue for a blank node.
+func (d *decoder) valueOf(s rdf.Term, p string) string {
+	o, ok := d.g.object(s, p)
+	if !ok {
+		return ""
+	}
+	if o.Kind != rdf.KindBlank {
+		return o.Value
+	}
+	return firstNonEmpty(d.iriOrLiteral(o, vcardHasValue), d.iriOrLiteral(o, rdfValue))
+}
+
+// label returns the value of s's property p as a string: an IRI, a literal,
+// or the label or value of a blank node.
+func (d *decoder) label(s rdf.Term, p string) string {
+	o, ok := d.g.object(s, p)
+	if !ok {
+		return ""
+	}
+	if o.Kind != rdf.KindBlank {
+		return o.Value
+	}
+	return firstNonEmpty(d.iriOrLiteral(o, rdfValue), d.text(o, rdfsLabel).String())
+}
+
+// iris returns the IRI values of s's property p, and literal ones as given.
+func (d *decoder) iris(s rdf.Term, p string) []string {
+	var out []string
+	for _, o := range d.g.objects(s, p) {
+		if o.Kind != rdf.KindBlank && strings.TrimSpace(o.Value) != "" {
+			out = append(out, strings.TrimSpace(o.Value))
+		}
+	}
+	return out
+}
+
+func (d *decoder) finding(sev catalog.Severity, s rdf.Term, path, rule, nb, en string) {
+	d.res.Findings = append(d.res.Findings, catalog.Finding{
+		Severity: sev,
+		Resource: resourceName(s),
+		Path:     path,
+		Message:  catalog.Text{"nb": nb, "en": en},
+		Rule:     rule,
+	})
+}
+
+func resourceName(s rdf.Term) string {
+	if s.Kind == rdf.KindBlank {
+		return "_:" + s.Value
+	}
+	return s.Value
+}
+
+func lastSegment(iri string) string {
+	iri = strings.TrimRight(iri, "/#")
+	if i := strings.LastIndexAny(iri, "/#:"); i >= 0 {
+		iri = iri[i+1:]
+	}
+	if u, err := url.PathUnescape(iri); err == nil {
+		return u
+	}
+	return iri
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func firstText(ts ...catalog.Text) catalog.Text {
+	for _, t := range ts {
+		if len(t) > 0 {
+			return t
+		}
+	}
+	return nil
+}

@@ -1,0 +1,365 @@
+package harvest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/catalog/bolt"
+	"github.com/katalog/katalog/dcat/rdf"
+	"github.com/katalog/katalog/search"
+)
+
+// feedServer serves whatever body and content type the test sets, and
+// counts requests.
+type feedServer struct {
+	*httptest.Server
+	mu          sync.Mutex // guards the fields below
+	body        []byte
+	contentType string
+	status      int
+	requests    int
+}
+
+func newFeedServer(t *testing.T) *feedServer {
+	fs := &feedServer{status: http.StatusOK, contentType: "text/turtle"}
+	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		fs.requests++
+		if fs.contentType != "" {
+			w.Header().Set("Content-Type", fs.contentType)
+		}
+		w.WriteHeader(fs.status)
+		w.Write(fs.body)
+	}))
+	t.Cleanup(fs.Close)
+	return fs
+}
+
+func (fs *feedServer) serve(status int, contentType string, body []byte) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.status, fs.contentType, fs.body = status, contentType, body
+}
+
+// env is a harvester on a real store and a real in-memory index.
+type env struct {
+	store *bolt.DB
+	index *search.Index
+	h     *Harvester
+	now   time.Time
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	store, err := bolt.Open(filepath.Join(t.TempDir(), "katalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	idx, err := search.NewMemOnly()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	e := &env{store: store, index: idx, now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	e.h = &Harvester{
+		Store: store, Index: idx, Version: "test", BaseDir: "../fixtures/feeds",
+		Now:    func() time.Time { return e.now },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	return e
+}
+
+func (e *env) addSource(t *testing.T, src catalog.Source) {
+	t.Helper()
+	if src.Schedule == "" {
+		src.Schedule = "1h"
+	}
+	if err := e.store.PutSource(context.Background(), &src); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run harvests a source, advancing the clock first so that runs get
+// distinct ids.
+func (e *env) run(t *testing.T, name string) *catalog.HarvestRun {
+	t.Helper()
+	e.now = e.now.Add(time.Minute)
+	run, err := e.h.Run(context.Background(), name)
+	if err != nil {
+		t.Fatalf("Run(%s): %v", name, err)
+	}
+	return run
+}
+
+func (e *env) search(t *testing.T, q string) *catalog.SearchResult {
+	t.Helper()
+	res, err := e.index.Search(context.Background(), &catalog.SearchRequest{Query: q, Type: catalog.KindVariable})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func readFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("../fixtures/feeds", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestRunHTTPFeed(t *testing.T) {
+	e := newEnv(t)
+	fs := newFeedServer(t)
+	fs.serve(http.StatusOK, "text/turtle; charset=utf-8", readFixture(t, "fhi-mfr.ttl"))
+	e.addSource(t, catalog.Source{Name: "fhi-mfr", URL: fs.URL + "/mfr.ttl"})
+
+	run := e.run(t, "fhi-mfr")
+	if run.Status != catalog.RunOK {
+		t.Fatalf("status = %s (%s); want ok", run.Status, run.Error)
+	}
+	want := catalog.RunStats{Datasets: 1, Variables: 183, Added: 184}
+	if run.Stats != want {
+		t.Errorf("stats = %+v; want %+v", run.Stats, want)
+	}
+	if run.HTTPStatus != 200 || run.Format != "turtle" || run.Bytes != int64(len(fs.body)) {
+		t.Errorf("run http=%d format=%s bytes=%d; want 200 turtle %d", run.HTTPStatus, run.Format, run.Bytes, len(fs.body))
+	}
+	v, err := e.store.FindVariableByID(context.Background(), "MFR:HODE")
+	if err != nil {
+		t.Fatalf("FindVariableByID(MFR:HODE): %v", err)
+	}
+	if v.Title["nb"] == "" || v.Title["en"] == "" {
+		t.Errorf("MFR:HODE title = %v; want nb and en", v.Title)
+	}
+	res := e.search(t, "hodeomkrets")
+	if res.Total == 0 || res.Hits[0].Identifier != "MFR:HODE" {
+		t.Errorf("search hodeomkrets: total %d, first %v; want MFR:HODE first", res.Total, res.Hits)
+	}
+	src, err := e.store.FindSource(context.Background(), "fhi-mfr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.State.LastRun != run.ID || src.State.LastGoodRun != run.ID || src.State.NextRun.IsZero() || src.State.Failures != 0 {
+		t.Errorf("source state = %+v; want last run %s, a next run and no failures", src.State, run.ID)
+	}
+
+	// The same content again changes nothing.
+	again := e.run(t, "fhi-mfr")
+	if again.Status != catalog.RunOK || again.Stats.Unchanged != 184 || again.Stats.Added+again.Stats.Updated+again.Stats.Removed != 0 {
+		t.Errorf("second run = %s %+v; want ok with 184 unchanged", again.Status, again.Stats)
+	}
+}
+
+// A feed that breaks after a good harvest fails its run with an error that
+// names the line, and the earlier records stay in the store and the index.
+func TestRunBrokenFeedKeepsLastGoodCopy(t *testing.T) {
+	e := newEnv(t)
+	fs := newFeedServer(t)
+	good := readFixture(t, "fhi-msis.ttl")
+	fs.serve(http.StatusOK, "text/turtle", good)
+	e.addSource(t, catalog.Source{Name: "fhi-msis", URL: fs.URL})
+	if run := e.run(t, "fhi-msis"); run.Status != catalog.RunOK {
+		t.Fatalf("first run = %s (%s)", run.Status, run.Error)
+	}
+	before := e.search(t, "").Total
+
+	lines := strings.Split(string(good), "\n")
+	broken := 0
+	for i := 30; i < len(lines); i++ {
+		if strings.HasSuffix(lines[i], " ;") {
+			lines[i] += " this is not turtle ;;; <"
+			broken = i + 1
+			break
+		}
+	}
+	cases := []struct {
+		name        string
+		status      int
+		contentType string
+		body        []byte
+		wantErr     string
+	}{
+		{"syntax error", 200, "text/turtle", []byte(strings.Join(lines, "\n")), fmt.Sprintf("line %d,", broken)},
+		{"server error", 500, "text/plain", []byte("database down"), "500"},
+		{"not found", 404, "text/plain", nil, "404"},
+		{"empty body", 200, "text/turtle", nil, "no dcat:Dataset"},
+		{"not RDF", 200, "", []byte("hello world, this is not RDF"), "cannot tell"},
+		{"not RDF either", 200, "", []byte("\x00\x01\x02"), "cannot tell"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs.serve(c.status, c.contentType, c.body)
+			run := e.run(t, "fhi-msis")
+			if run.Status != catalog.RunFailed || !strings.Contains(run.Error, c.wantErr) {
+				t.Errorf("run = %s %q; want failed with %q", run.Status, run.Error, c.wantErr)
+			}
+			if got := e.search(t, "").Total; got != before {
+				t.Errorf("after a failed run the index has %d variables; want %d", got, before)
+			}
+			vars, _, err := e.store.FindVariables(context.Background(), catalog.VariableFilter{Source: "fhi-msis"})
+			if err != nil || uint64(len(vars)) != before {
+				t.Errorf("after a failed run the store has %d variables (%v); want %d", len(vars), err, before)
+			}
+		})
+	}
+	src, _ := e.store.FindSource(context.Background(), "fhi-msis")
+	if src.State.Failures != len(cases) {
+		t.Errorf("failures = %d; want %d", src.State.Failures, len(cases))
+	}
+}
+
+func TestRunFormats(t *testing.T) {
+	cases := []struct {
+		file, format, contentType, wantFormat string
+	}{
+		{"fhi-sysvak.ttl", "auto", "text/turtle", "turtle"},
+		{"fhi-sysvak.ttl", "auto", "application/octet-stream", "turtle"}, // sniffed
+		{"fhi-sysvak.ttl", "turtle", "text/html", "turtle"},              // configured wins
+		{"fdk-2017/geonorge-data-2017-10-19.xml", "auto", "application/rdf+xml", "rdfxml"},
+		{"fdk-2017/geonorge-data-2017-10-19.xml", "auto", "", "rdfxml"},
+		{"fdk-2017/difi-dataset-2017-10-19.jsonld", "auto", "application/ld+json", "jsonld"},
+		{"fdk-2017/difi-dataset-2017-10-19.jsonld", "auto", "", "jsonld"},
+	}
+	for _, c := range cases {
+		t.Run(c.file+"/"+c.contentType, func(t *testing.T) {
+			e := newEnv(t)
+			fs := newFeedServer(t)
+			fs.serve(200, c.contentType, readFixture(t, c.file))
+			e.addSource(t, catalog.Source{Name: "s", URL: fs.URL, Format: c.format})
+			run := e.run(t, "s")
+			if run.Status != catalog.RunOK || run.Format != c.wantFormat || run.Stats.Datasets == 0 {
+				t.Errorf("run = %s %q format %s, %d datasets; want ok %s with datasets", run.Status, run.Error, run.Format, run.Stats.Datasets, c.wantFormat)
+			}
+		})
+	}
+}
+
+func TestRunFileSource(t *testing.T) {
+	e := newEnv(t)
+	abs, _ := filepath.Abs("../fixtures/feeds/fdk-2017/reinli-data-2017-10-26.ttl")
+	e.addSource(t, catalog.Source{Name: "rel", URL: "file:fdk-2017/reinli-data-2017-10-26.ttl"})
+	e.addSource(t, catalog.Source{Name: "abs", URL: "file://" + abs})
+	e.addSource(t, catalog.Source{Name: "missing", URL: "file:no-such-feed.ttl"})
+	e.addSource(t, catalog.Source{Name: "host", URL: "file://example.org/feed.ttl"})
+	for _, c := range []struct {
+		name    string
+		want    catalog.RunStatus
+		wantErr string
+	}{
+		{"rel", catalog.RunOK, ""},
+		{"abs", catalog.RunOK, ""},
+		{"missing", catalog.RunFailed, "does not exist"},
+		{"host", catalog.RunFailed, "names host"},
+	} {
+		run := e.run(t, c.name)
+		if run.Status != c.want || !strings.Contains(run.Error, c.wantErr) {
+			t.Errorf("Run(%s) = %s %q; want %s %q", c.name, run.Status, run.Error, c.want, c.wantErr)
+		}
+	}
+}
+
+func TestRunPublisherOverride(t *testing.T) {
+	e := newEnv(t)
+	e.addSource(t, catalog.Source{Name: "sysvak", URL: "file:fhi-sysvak.ttl", Publisher: "FHI (SYSVAK)"})
+	if run := e.run(t, "sysvak"); run.Status != catalog.RunOK {
+		t.Fatalf("run = %s %s", run.Status, run.Error)
+	}
+	res := e.search(t, "")
+	if len(res.Facets[catalog.FacetPublisher]) != 1 || res.Facets[catalog.FacetPublisher][0].Value != "FHI (SYSVAK)" {
+		t.Errorf("publisher facet = %+v; want only FHI (SYSVAK)", res.Facets[catalog.FacetPublisher])
+	}
+}
+
+func TestRunLimitAndUserAgent(t *testing.T) {
+	e := newEnv(t)
+	var ua string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ua = r.Header.Get("User-Agent")
+		w.Header().Set("Content-Type", "text/turtle")
+		w.Write(readFixture(t, "fhi-mfr.ttl"))
+	}))
+	defer srv.Close()
+	e.h.MaxBytes = 10_000
+	e.addSource(t, catalog.Source{Name: "big", URL: srv.URL})
+	run := e.run(t, "big")
+	if run.Status != catalog.RunFailed || !strings.Contains(run.Error, "larger than the limit") {
+		t.Errorf("run = %s %q; want failed over the byte limit", run.Status, run.Error)
+	}
+	if ua != "katalog/test" {
+		t.Errorf("User-Agent = %q; want katalog/test", ua)
+	}
+}
+
+func TestRunRemovedDataset(t *testing.T) {
+	e := newEnv(t)
+	fs := newFeedServer(t)
+	full := readFixture(t, "fhi-msis.ttl")
+	fs.serve(200, "text/turtle", full)
+	e.addSource(t, catalog.Source{Name: "msis", URL: fs.URL})
+	first := e.run(t, "msis")
+	if first.Status != catalog.RunOK || first.Stats.Datasets < 2 {
+		t.Fatalf("first run = %s %+v", first.Status, first.Stats)
+	}
+	ds, _, err := e.store.FindDatasets(context.Background(), catalog.DatasetFilter{Source: "msis"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := ds[len(ds)-1]
+	fs.serve(200, "application/n-triples", withoutResource(t, full, gone.IRI))
+	run := e.run(t, "msis")
+	if run.Status != catalog.RunOK || run.Stats.Removed != 1+gone.VariableCount {
+		t.Fatalf("run = %s %q %+v; want ok with %d removed", run.Status, run.Error, run.Stats, 1+gone.VariableCount)
+	}
+	d, err := e.store.FindDatasetByID(context.Background(), gone.Identifier)
+	if err != nil || d.Withdrawn == nil {
+		t.Errorf("FindDatasetByID(%s) = %v, %v; want a tombstone", gone.Identifier, d, err)
+	}
+	res, err := e.index.Search(context.Background(), &catalog.SearchRequest{Filters: map[string][]string{catalog.FacetDataset: {gone.Identifier}}})
+	if err != nil || res.Total != 0 {
+		t.Errorf("search dataset=%s: %d hits (%v); want none", gone.Identifier, res.Total, err)
+	}
+}
+
+func TestChooseFormatEmpty(t *testing.T) {
+	e := newEnv(t)
+	fs := newFeedServer(t)
+	fs.serve(200, "", nil)
+	e.addSource(t, catalog.Source{Name: "empty", URL: fs.URL})
+	if run := e.run(t, "empty"); run.Status != catalog.RunFailed || !strings.Contains(run.Error, "empty") {
+		t.Errorf("run = %s %q; want failed: empty", run.Status, run.Error)
+	}
+}
+
+// withoutResource returns a Turtle feed as N-Triples without the triples
+// about or pointing to one resource.
+func withoutResource(t *testing.T, ttl []byte, iri string) []byte {
+	t.Helper()
+	var b strings.Builder
+	err := rdf.ParseTurtle(bytes.NewReader(ttl), rdf.Options{}, func(tr rdf.Triple) error {
+		if tr.S.Value != iri && tr.O.Value != iri {
+			b.WriteString(tr.String())
+			b.WriteByte('\n')
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(b.String())
+}

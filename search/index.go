@@ -1,0 +1,210 @@
+// Package search is Katalog's search index: an embedded Bleve index of
+// datasets and variables with Norwegian and English analyzers and facets.
+// It implements catalog.Index and holds nothing the store does not: Rebuild
+// makes a new index from a catalog.Store.
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/katalog/katalog/catalog"
+)
+
+// Keys of Katalog's own data in the index's internal storage.
+const (
+	internalVersion = "katalog.mapping"
+	internalLabels  = "katalog.labels"
+)
+
+// Index is a catalog.Index on Bleve. It is safe for concurrent use.
+type Index struct {
+	idx bleve.Index
+
+	mu     sync.RWMutex                       // guards labels
+	labels map[string]map[string]catalog.Text // facet → value → label
+}
+
+var _ catalog.Index = (*Index)(nil)
+
+// ErrStale is returned by Open for an index made by another version of
+// Katalog's mapping: rebuild it from the store.
+var ErrStale = errors.New("search index was made with another mapping")
+
+// Open opens the index at path, creating an empty one if there is none.
+func Open(path string) (*Index, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		idx, err := bleve.New(path, newMapping())
+		if err != nil {
+			return nil, fmt.Errorf("create search index %s: %w", path, err)
+		}
+		return newIndex(idx, true)
+	}
+	idx, err := bleve.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open search index %s: %w", path, err)
+	}
+	x, err := newIndex(idx, false)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("open search index %s: %w", path, err)
+	}
+	return x, nil
+}
+
+// NewMemOnly returns an empty index in memory, for tests.
+func NewMemOnly() (*Index, error) {
+	idx, err := bleve.NewMemOnly(newMapping())
+	if err != nil {
+		return nil, err
+	}
+	return newIndex(idx, true)
+}
+
+func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
+	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}}
+	if fresh {
+		return x, idx.SetInternal([]byte(internalVersion), []byte(mappingVersion))
+	}
+	v, err := idx.GetInternal([]byte(internalVersion))
+	if err != nil {
+		return nil, err
+	}
+	if string(v) != mappingVersion {
+		return nil, ErrStale
+	}
+	if data, err := idx.GetInternal([]byte(internalLabels)); err != nil {
+		return nil, err
+	} else if len(data) > 0 {
+		if err := json.Unmarshal(data, &x.labels); err != nil {
+			return nil, fmt.Errorf("facet labels: %w", err)
+		}
+	}
+	return x, nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error { return x.idx.Close() }
+
+// Count implements catalog.Index.
+func (x *Index) Count() (uint64, error) { return x.idx.DocCount() }
+
+// Index implements catalog.Index. The documents go in as one batch.
+func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b := x.idx.NewBatch()
+	learned := map[string]map[string]catalog.Text{}
+	for _, d := range docs {
+		id, fields, err := bleveDoc(d)
+		if err != nil {
+			return fmt.Errorf("index <%s>: %w", d.IRI(), err)
+		}
+		if err := b.Index(id, fields); err != nil {
+			return fmt.Errorf("index <%s>: %w", id, err)
+		}
+		learnLabels(learned, d)
+	}
+	if x.mergeLabels(learned) {
+		data, err := x.labelsJSON()
+		if err != nil {
+			return err
+		}
+		b.SetInternal([]byte(internalLabels), data)
+	}
+	return x.idx.Batch(b)
+}
+
+// Delete implements catalog.Index.
+func (x *Index) Delete(ctx context.Context, iris []string) error {
+	b := x.idx.NewBatch()
+	for _, iri := range iris {
+		b.Delete(iri)
+	}
+	return x.idx.Batch(b)
+}
+
+// learnLabels notes display labels of the facet values of a document: the
+// dataset's title for its identifier, and concept labels for themes.
+func learnLabels(into map[string]map[string]catalog.Text, d catalog.Document) {
+	put := func(facet, value string, label catalog.Text) {
+		if value == "" || len(label) == 0 {
+			return
+		}
+		if into[facet] == nil {
+			into[facet] = map[string]catalog.Text{}
+		}
+		into[facet][value] = label
+	}
+	if ds := d.Dataset; ds != nil {
+		put(catalog.FacetDataset, ds.Identifier, ds.Title)
+		for _, c := range ds.Themes {
+			put(catalog.FacetTheme, conceptValue(c), c.Label)
+		}
+	}
+	if v := d.Variable; v != nil {
+		for _, c := range v.Subjects {
+			put(catalog.FacetTheme, conceptValue(c), c.Label)
+		}
+	}
+}
+
+// mergeLabels adds learned labels and reports whether any were new.
+func (x *Index) mergeLabels(learned map[string]map[string]catalog.Text) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	changed := false
+	for facet, values := range learned {
+		if x.labels[facet] == nil {
+			x.labels[facet] = map[string]catalog.Text{}
+		}
+		for v, l := range values {
+			if old, ok := x.labels[facet][v]; ok && textEqual(old, l) {
+				continue
+			}
+			x.labels[facet][v] = l
+			changed = true
+		}
+	}
+	return changed
+}
+
+func (x *Index) labelsJSON() ([]byte, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return json.Marshal(x.labels)
+}
+
+// label returns the display label of a facet value, if it has one.
+func (x *Index) label(facet, value string) catalog.Text {
+	x.mu.RLock()
+	l := x.labels[facet][value]
+	x.mu.RUnlock()
+	if l != nil {
+		return l
+	}
+	for _, base := range []string{"access-right/", "data-theme/"} {
+		if t, ok := catalog.VocabularyLabel("http://publications.europa.eu/resource/authority/" + base + value); ok {
+			return t
+		}
+	}
+	return nil
+}
+
+func textEqual(a, b catalog.Text) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

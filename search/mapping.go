@@ -1,0 +1,104 @@
+package search
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/no"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// mappingVersion changes whenever the index mapping or the document shape
+// changes; an index with another version is rebuilt from the store.
+const mappingVersion = "2"
+
+// textLanguage is one language of the per-language text fields.
+type textLanguage struct {
+	suffix   string
+	analyzer string
+}
+
+// textLanguages returns how text fields are indexed per language: Norwegian
+// (bokmål and nynorsk) with Bleve's Norwegian analyzer, English with the
+// English one, and every other language with the standard analyzer.
+func textLanguages() []textLanguage {
+	return []textLanguage{
+		{"nb", no.AnalyzerName},
+		{"nn", no.AnalyzerName},
+		{"en", en.AnalyzerName},
+		{"other", standard.Name},
+	}
+}
+
+// Field names of an index document.
+const (
+	fieldType         = "type"
+	fieldName         = "name"
+	fieldNameLower    = "name_lower"
+	fieldNameText     = "name_text"
+	fieldIdentifier   = "identifier"
+	fieldTitle        = "title_"       // + language suffix
+	fieldDescription  = "description_" // + language suffix
+	fieldCodes        = "codes_"       // + language suffix
+	fieldKeywords     = "keywords"
+	fieldDatasetTitle = "dataset_title"
+	fieldSortTitle    = "sort_title"
+	fieldModified     = "modified"
+	fieldHit          = "hit"
+)
+
+func newMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.DefaultAnalyzer = standard.Name
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	dm := bleve.NewDocumentStaticMapping()
+	kw := func(name string) {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = true
+		dm.AddFieldMappingsAt(name, f)
+	}
+	text := func(name, analyzer string, stored bool) {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = stored
+		f.IncludeTermVectors = stored // highlighting needs them
+		f.IncludeInAll = false
+		f.DocValues = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+	kw(fieldType)
+	kw(fieldName)
+	kw(fieldNameLower)
+	kw(fieldIdentifier)
+	kw(fieldSortTitle)
+	kw(fieldModified)
+	for _, facet := range facetFields() {
+		kw(facet)
+	}
+	text(fieldNameText, standard.Name, false)
+	text(fieldKeywords, standard.Name, false)
+	text(fieldDatasetTitle, standard.Name, false)
+	for _, l := range textLanguages() {
+		text(fieldTitle+l.suffix, l.analyzer, true)
+		text(fieldDescription+l.suffix, l.analyzer, true)
+		text(fieldCodes+l.suffix, l.analyzer, false)
+	}
+	hit := bleve.NewTextFieldMapping()
+	hit.Index = false
+	hit.Store = true
+	hit.IncludeInAll = false
+	hit.IncludeTermVectors = false
+	hit.DocValues = false
+	dm.AddFieldMappingsAt(fieldHit, hit)
+
+	im.DefaultMapping = dm
+	return im
+}

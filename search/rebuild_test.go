@@ -1,0 +1,177 @@
+package search_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/catalog/bolt"
+	"github.com/katalog/katalog/search"
+)
+
+// corpusStore returns a store in a temporary folder that holds the corpus,
+// harvested from one source per publisher.
+func corpusStore(t *testing.T) *bolt.DB {
+	t.Helper()
+	store, err := bolt.Open(filepath.Join(t.TempDir(), "katalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	snaps := map[string]*catalog.Snapshot{}
+	lists := map[string]map[string]bool{}
+	for _, d := range corpus() {
+		src := d.Dataset.Source
+		if snaps[src] == nil {
+			snaps[src], lists[src] = &catalog.Snapshot{}, map[string]bool{}
+		}
+		snap := snaps[src]
+		if d.Variable == nil {
+			snap.Datasets = append(snap.Datasets, *d.Dataset)
+			continue
+		}
+		snap.Variables = append(snap.Variables, *d.Variable)
+		if cl := d.CodeList; cl != nil && !lists[src][cl.IRI] {
+			lists[src][cl.IRI] = true
+			snap.CodeLists = append(snap.CodeLists, *cl)
+		}
+	}
+	for src, snap := range snaps {
+		if _, err := store.ApplySnapshot(context.Background(), src, snap, catalog.ApplyOptions{}); err != nil {
+			t.Fatalf("ApplySnapshot(%s) = %v", src, err)
+		}
+	}
+	return store
+}
+
+func TestFill(t *testing.T) {
+	store := corpusStore(t)
+	x := backends[0].open(t)
+	n, err := search.Fill(context.Background(), x, store)
+	if err != nil || n != 20 {
+		t.Fatalf("Fill() = %d, %v; want 20", n, err)
+	}
+	if c, err := x.Count(); err != nil || c != 20 {
+		t.Errorf("Count() after Fill = %d, %v; want 20", c, err)
+	}
+	res := run(t, x, catalog.SearchRequest{Query: "SVLEN"})
+	if len(res.Hits) != 1 || res.Hits[0].Source != "fhi" || res.Hits[0].Dataset.Identifier != "MFR" {
+		t.Errorf("Search(\"SVLEN\") after Fill = %+v; want MFR:SVLEN of source fhi", res.Hits)
+	}
+}
+
+func TestRebuild(t *testing.T) {
+	ctx := context.Background()
+	store := corpusStore(t)
+	path := filepath.Join(t.TempDir(), "idx")
+
+	n, err := search.Rebuild(ctx, store, path)
+	if err != nil || n != 20 {
+		t.Fatalf("Rebuild() = %d, %v; want 20", n, err)
+	}
+	x, err := search.Open(path)
+	if err != nil {
+		t.Fatalf("Open(rebuilt index) = %v", err)
+	}
+	// The rebuilt index answers like one indexed from the documents: code
+	// lists, titles and facets all came from the store.
+	for _, tt := range searchCases {
+		res := run(t, x, tt.req)
+		if res.Total != tt.total {
+			t.Errorf("rebuilt index: Search(%s) total = %d; want %d", describe(tt.req), res.Total, tt.total)
+		}
+	}
+	checkLabels(t, run(t, x, catalog.SearchRequest{}))
+	x.Close()
+
+	// A harvest that withdraws a dataset, then a rebuild: the tombstones
+	// are not indexed.
+	lpr := corpusDataset("LPR")
+	if _, err := store.ApplySnapshot(ctx, lpr.Source, &catalog.Snapshot{}, catalog.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := search.Rebuild(ctx, store, path); err != nil || n != 16 {
+		t.Fatalf("Rebuild() after withdrawing LPR = %d, %v; want 16", n, err)
+	}
+	x, err = search.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := run(t, x, catalog.SearchRequest{Query: "Landspatientregistret"}); res.Total != 0 {
+		t.Errorf("Search(\"Landspatientregistret\") after the rebuild = %v; want no hits", identifiers(res.Hits))
+	}
+	if c, _ := x.Count(); c != 16 {
+		t.Errorf("Count() after the rebuild = %d; want 16", c)
+	}
+	x.Close()
+
+	// A rebuild that fails leaves the old index as it was.
+	store.Close()
+	if _, err := search.Rebuild(ctx, store, path); err == nil {
+		t.Fatalf("Rebuild(closed store) = nil error; want one")
+	}
+	x, err = search.Open(path)
+	if err != nil {
+		t.Fatalf("Open() after a failed rebuild = %v", err)
+	}
+	defer x.Close()
+	if c, _ := x.Count(); c != 16 {
+		t.Errorf("Count() after a failed rebuild = %d; want the old 16", c)
+	}
+	if res := run(t, x, catalog.SearchRequest{Query: "blodtrykket"}); res.Total != 2 {
+		t.Errorf("Search(\"blodtrykket\") after a failed rebuild total = %d; want 2", res.Total)
+	}
+	for _, leftover := range []string{path + ".new", path + ".old"} {
+		if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("Stat(%s) after a failed rebuild = %v; want it gone", leftover, err)
+		}
+	}
+}
+
+func TestOpenStale(t *testing.T) {
+	// An index Katalog did not make, or made before mappings had versions.
+	path := filepath.Join(t.TempDir(), "idx")
+	idx, err := bleve.New(path, bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	for range 2 { // the first failed Open must release the index
+		done := make(chan error, 1)
+		go func() {
+			x, err := search.Open(path)
+			if err == nil {
+				x.Close()
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, search.ErrStale) {
+				t.Errorf("Open(index without a mapping version) = %v; want ErrStale", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Open(index without a mapping version) did not return")
+		}
+	}
+}
+
+func TestOpenNotAnIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "idx")
+	if err := os.WriteFile(path, []byte("not an index"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x, err := search.Open(path)
+	if err == nil {
+		x.Close()
+		t.Fatalf("Open(a plain file) = nil error; want one")
+	}
+	if errors.Is(err, search.ErrStale) {
+		t.Errorf("Open(a plain file) = %v; want an error other than ErrStale", err)
+	}
+}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// messages holds every user-interface string in bokmål, nynorsk and
+// English, by key.
+type messages map[string][3]string
+
+func newMessages() messages {
+	return messages{
+		"site.name":           {"Katalog", "Katalog", "Katalog"},
+		"site.tagline":        {"Finn variablene i norske helseregistre og helseundersøkelser", "Finn variablane i norske helseregister og helseundersøkingar", "Find the variables in Norwegian health registers and health studies"},
+		"nav.search":          {"Søk", "Søk", "Search"},
+		"nav.sources":         {"Kilder", "Kjelder", "Sources"},
+		"nav.skip":            {"Hopp til innholdet", "Hopp til innhaldet", "Skip to content"},
+		"lang.label":          {"Språk", "Språk", "Language"},
+		"search.label":        {"Søk etter variabler og datasett", "Søk etter variablar og datasett", "Search variables and datasets"},
+		"search.placeholder":  {"f.eks. hodeomkrets, blodtrykk, SVLEN", "t.d. hovudomkrins, blodtrykk, SVLEN", "e.g. head circumference, blood pressure, SVLEN"},
+		"search.button":       {"Søk", "Søk", "Search"},
+		"search.variables":    {"Variabler", "Variablar", "Variables"},
+		"search.datasets":     {"Datasett", "Datasett", "Datasets"},
+		"search.results":      {"treff", "treff", "results"},
+		"search.none":         {"Ingen treff. Prøv andre ord, eller fjern et filter.", "Ingen treff. Prøv andre ord, eller fjern eit filter.", "No results. Try other words, or remove a filter."},
+		"search.clear":        {"Fjern alle filtre", "Fjern alle filter", "Clear all filters"},
+		"search.filters":      {"Filtre", "Filter", "Filters"},
+		"search.prev":         {"Forrige side", "Førre side", "Previous page"},
+		"search.next":         {"Neste side", "Neste side", "Next page"},
+		"search.page":         {"Side", "Side", "Page"},
+		"search.of":           {"av", "av", "of"},
+		"facet.publisher":     {"Registerforvalter", "Registerforvaltar", "Register holder"},
+		"facet.dataset":       {"Datasett", "Datasett", "Dataset"},
+		"facet.datatype":      {"Datatype", "Datatype", "Data type"},
+		"facet.theme":         {"Tema", "Tema", "Theme"},
+		"facet.access_rights": {"Tilgang", "Tilgang", "Access"},
+		"facet.language":      {"Språk", "Språk", "Language"},
+		"home.intro":          {"Søk på tvers av registre: variabelnavn, spørsmålstekst, definisjoner og kodelister.", "Søk på tvers av register: variabelnamn, spørsmålstekst, definisjonar og kodelister.", "Search across registers: variable names, question texts, definitions and code lists."},
+		"home.stats":          {"variabler i", "variablar i", "variables in"},
+		"home.datasets":       {"datasett fra", "datasett frå", "datasets from"},
+		"home.publishers":     {"registerforvaltere", "registerforvaltarar", "register holders"},
+		"var.name":            {"Variabelnavn", "Variabelnamn", "Variable name"},
+		"var.titles":          {"Titler", "Titlar", "Titles"},
+		"var.description":     {"Beskrivelse", "Skildring", "Description"},
+		"var.datatype":        {"Datatype", "Datatype", "Data type"},
+		"var.unit":            {"Enhet", "Eining", "Unit"},
+		"var.codelist":        {"Kodeliste", "Kodeliste", "Code list"},
+		"var.code":            {"Kode", "Kode", "Code"},
+		"var.label":           {"Etikett", "Etikett", "Label"},
+		"var.coverage":        {"Tidsdekning", "Tidsdekning", "Temporal coverage"},
+		"var.dataset":         {"Datasett", "Datasett", "Dataset"},
+		"var.table":           {"Tabell", "Tabell", "Table"},
+		"var.subjects":        {"Emner", "Emne", "Subjects"},
+		"var.identifier":      {"Identifikator", "Identifikator", "Identifier"},
+		"var.withdrawn":       {"Trukket tilbake", "Trekt tilbake", "Withdrawn on"},
+		"var.nocodes":         {"Ingen kodeliste", "Inga kodeliste", "No code list"},
+		"ds.publisher":        {"Registerforvalter", "Registerforvaltar", "Register holder"},
+		"ds.contact":          {"Kontakt", "Kontakt", "Contact"},
+		"ds.access":           {"Tilgang", "Tilgang", "Access"},
+		"ds.themes":           {"Tema", "Tema", "Themes"},
+		"ds.keywords":         {"Emneord", "Emneord", "Keywords"},
+		"ds.variables":        {"Variabler", "Variablar", "Variables"},
+		"ds.distributions":    {"Distribusjoner", "Distribusjonar", "Distributions"},
+		"ds.landing":          {"Nettside", "Nettside", "Landing page"},
+		"ds.apply":            {"Søk om tilgang", "Søk om tilgang", "Apply for access"},
+		"src.name":            {"Kilde", "Kjelde", "Source"},
+		"src.harvested":       {"Sist høstet", "Sist hausta", "Last harvested"},
+		"src.changed":         {"Sist endret i kilden", "Sist endra i kjelda", "Source last changed"},
+		"src.status":          {"Status", "Status", "Status"},
+		"src.next":            {"Neste høsting", "Neste hausting", "Next harvest"},
+		"src.counts":          {"Datasett / variabler", "Datasett / variablar", "Datasets / variables"},
+		"src.error":           {"Feil", "Feil", "Error"},
+		"src.never":           {"Ikke høstet ennå", "Ikkje hausta enno", "Not harvested yet"},
+		"error.title":         {"Noe gikk galt", "Noko gjekk gale", "Something went wrong"},
+		"error.notfound":      {"Fant ikke siden", "Fann ikkje sida", "Page not found"},
+		"error.request":       {"Forespørsel", "Førespurnad", "Request"},
+		"footer.api":          {"API", "API", "API"},
+		"footer.about":        {"Katalog viser metadata som registerforvalterne selv publiserer.", "Katalog viser metadata som registerforvaltarane sjølve publiserer.", "Katalog shows the metadata that register holders publish themselves."},
+	}
+}
+
+// langIndex returns the column of a UI language in messages.
+func langIndex(lang string) int {
+	switch lang {
+	case "nn":
+		return 1
+	case "en":
+		return 2
+	}
+	return 0
+}
+
+// t returns the UI string for key in lang; an unknown key is shown as is so
+// that a missing translation is visible rather than blank.
+func (m messages) t(lang, key string) string {
+	if v, ok := m[key]; ok {
+		return v[langIndex(lang)]
+	}
+	return key
+}
+
+const langCookie = "lang"
+
+// pageLang picks the reader's language: ?lang= (remembered in a cookie),
+// then the cookie, then Accept-Language, then bokmål.
+func pageLang(c echo.Context) string {
+	if l := uiLang(c.QueryParam("lang")); l != "" {
+		c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+		return l
+	}
+	if ck, err := c.Cookie(langCookie); err == nil {
+		if l := uiLang(ck.Value); l != "" {
+			return l
+		}
+	}
+	return acceptLanguage(c.Request().Header.Get("Accept-Language"))
+}
+
+// uiLang maps a language tag to a UI language, or "".
+func uiLang(tag string) string {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	switch tag {
+	case "nb", "no", "nob":
+		return "nb"
+	case "nn", "nno":
+		return "nn"
+	case "en", "eng":
+		return "en"
+	}
+	return ""
+}
+
+// acceptLanguage picks the UI language the Accept-Language header prefers.
+func acceptLanguage(h string) string {
+	best, bestQ := "nb", -1.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if l := uiLang(tag); l != "" && q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}

@@ -1,0 +1,274 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/katalog/katalog/catalog"
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) registerSearchRoutes(g *echo.Group) {
+	g.GET("/search", s.handleSearch)
+}
+
+// searchResponse is the API's search result (CONTRACT.md).
+type searchResponse struct {
+	Total  uint64                  `json:"total"`
+	TookMS float64                 `json:"took_ms"`
+	Hits   []searchHit             `json:"hits"`
+	Facets map[string][]facetCount `json:"facets"`
+}
+
+type searchHit struct {
+	Type        catalog.RecordKind  `json:"type"`
+	Identifier  string              `json:"identifier"`
+	IRI         string              `json:"iri"`
+	Name        string              `json:"name"`
+	Title       catalog.Text        `json:"title"`
+	Description catalog.Text        `json:"description"`
+	Datatype    string              `json:"datatype"`
+	Dataset     catalog.DatasetRef  `json:"dataset"`
+	Publisher   catalog.AgentRef    `json:"publisher"`
+	Score       float64             `json:"score"`
+	Highlights  map[string][]string `json:"highlights"`
+	Temporal    []catalog.Period    `json:"temporal,omitempty"`
+}
+
+type facetCount struct {
+	Value string       `json:"value"`
+	Count int          `json:"count"`
+	Label catalog.Text `json:"label,omitempty"`
+}
+
+func (s *Server) handleSearch(c echo.Context) error {
+	req, err := searchRequest(c.QueryParams(), "")
+	if err != nil {
+		return err
+	}
+	res, err := s.index.Search(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	out := searchResponse{
+		Total:  res.Total,
+		TookMS: float64(res.Took.Microseconds()) / 1000,
+		Hits:   make([]searchHit, 0, len(res.Hits)),
+		Facets: make(map[string][]facetCount, len(res.Facets)),
+	}
+	for _, h := range res.Hits {
+		title, desc, marks := h.Title, h.Description, h.Highlights
+		if title == nil {
+			title = catalog.Text{}
+		}
+		if desc == nil {
+			desc = catalog.Text{}
+		}
+		if marks == nil {
+			marks = map[string][]string{}
+		}
+		out.Hits = append(out.Hits, searchHit{
+			Type: h.Type, Identifier: h.Identifier, IRI: h.IRI, Name: h.Name,
+			Title: title, Description: desc, Datatype: h.Datatype,
+			Dataset: h.Dataset, Publisher: h.Publisher, Score: h.Score,
+			Highlights: marks, Temporal: h.Temporal,
+		})
+	}
+	for name, counts := range res.Facets {
+		fc := make([]facetCount, 0, len(counts))
+		for _, f := range counts {
+			fc = append(fc, facetCount{Value: f.Value, Count: f.Count, Label: f.Label})
+		}
+		out.Facets[name] = fc
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// searchRequest reads a search from query parameters, shared by the API and
+// the explorer. defaultType applies when the parameters name none.
+func searchRequest(q url.Values, defaultType catalog.RecordKind) (*catalog.SearchRequest, error) {
+	req := &catalog.SearchRequest{
+		Query:   q.Get("q"),
+		Type:    catalog.RecordKind(q.Get("type")),
+		Sort:    q.Get("sort"),
+		Lang:    q.Get("lang"),
+		Filters: map[string][]string{},
+	}
+	if req.Type == "" {
+		req.Type = defaultType
+	}
+	var err error
+	if req.Size, err = intParam(q, "size"); err != nil {
+		return nil, err
+	}
+	if req.Page, err = intParam(q, "page"); err != nil {
+		return nil, err
+	}
+	for _, name := range catalog.FacetNames() {
+		for _, v := range q[name] {
+			if v = strings.TrimSpace(v); v != "" {
+				req.Filters[name] = append(req.Filters[name], v)
+			}
+		}
+	}
+	return req, nil
+}
+
+// intParam reads an optional count query parameter (page, size); absent is
+// 0, so a value given must be 1 or more.
+func intParam(q url.Values, name string) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, catalog.Errorf(catalog.EINVALID, "%s must be a whole number of 1 or more, not %q", name, v)
+	}
+	return n, nil
+}
+
+// searchPage is the model of the search and home pages.
+type searchPage struct {
+	Req      *catalog.SearchRequest
+	Res      *catalog.SearchResult
+	Facets   []facetView
+	Selected []facetValueView // selected filters, with links that remove them
+	ClearURL string
+	TypeURL  map[string]string // by record kind; string keys, so templates can index it
+	PrevURL  string
+	NextURL  string
+	Pages    int
+}
+
+type facetView struct {
+	Name   string
+	Values []facetValueView
+}
+
+type facetValueView struct {
+	Facet    string
+	Value    string
+	Label    catalog.Text
+	Count    int
+	Selected bool
+	URL      string // the search with this value toggled
+}
+
+func (s *Server) handleHomePage(c echo.Context) error {
+	q := url.Values{"type": {string(catalog.KindVariable)}}
+	page, err := s.searchPage(c, q)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "home", "", page)
+}
+
+func (s *Server) handleSearchPage(c echo.Context) error {
+	q := c.QueryParams()
+	if q.Get("type") == "" {
+		q.Set("type", string(catalog.KindVariable))
+	}
+	page, err := s.searchPage(c, q)
+	if err != nil {
+		return err
+	}
+	title := q.Get("q")
+	if title == "" {
+		title = s.pages.msgs.t(pageLang(c), "nav.search")
+	}
+	return s.render(c, http.StatusOK, "search", title, page)
+}
+
+func (s *Server) searchPage(c echo.Context, q url.Values) (*searchPage, error) {
+	req, err := searchRequest(q, catalog.KindVariable)
+	if err != nil {
+		return nil, err
+	}
+	req.Lang = pageLang(c)
+	res, err := s.index.Search(c.Request().Context(), req)
+	if err != nil {
+		return nil, err
+	}
+	p := &searchPage{Req: req, Res: res, TypeURL: map[string]string{}}
+	for _, name := range catalog.FacetNames() {
+		fv := facetView{Name: name}
+		selected := map[string]bool{}
+		for _, v := range req.Filters[name] {
+			selected[v] = true
+		}
+		for _, f := range res.Facets[name] {
+			fv.Values = append(fv.Values, facetValueView{
+				Facet: name, Value: f.Value, Label: f.Label, Count: f.Count,
+				Selected: selected[f.Value], URL: toggleURL(q, name, f.Value),
+			})
+			delete(selected, f.Value)
+		}
+		// A selected value with no matches still shows, so it can be removed.
+		for _, v := range req.Filters[name] {
+			if selected[v] {
+				fv.Values = append(fv.Values, facetValueView{Facet: name, Value: v, Selected: true, URL: toggleURL(q, name, v)})
+			}
+		}
+		for _, v := range fv.Values {
+			if v.Selected {
+				p.Selected = append(p.Selected, v)
+			}
+		}
+		if len(fv.Values) > 0 {
+			p.Facets = append(p.Facets, fv)
+		}
+	}
+	clear := url.Values{"q": {req.Query}, "type": {string(req.Type)}}
+	p.ClearURL = "/search?" + clear.Encode()
+	for _, kind := range []catalog.RecordKind{catalog.KindVariable, catalog.KindDataset} {
+		tq := withoutPage(q)
+		tq.Set("type", string(kind))
+		p.TypeURL[string(kind)] = "/search?" + tq.Encode()
+	}
+	p.Pages = int((res.Total + uint64(req.Size) - 1) / uint64(req.Size))
+	if req.Page > 1 {
+		p.PrevURL = pageURL(q, req.Page-1)
+	}
+	if req.Page < p.Pages && req.Page*req.Size < 10000 {
+		p.NextURL = pageURL(q, req.Page+1)
+	}
+	return p, nil
+}
+
+// toggleURL returns the search URL with one facet value selected or not.
+func toggleURL(q url.Values, facet, value string) string {
+	nq := withoutPage(q)
+	var kept []string
+	found := false
+	for _, v := range nq[facet] {
+		if v == value {
+			found = true
+			continue
+		}
+		kept = append(kept, v)
+	}
+	if !found {
+		kept = append(kept, value)
+	}
+	nq[facet] = kept
+	return "/search?" + nq.Encode()
+}
+
+func withoutPage(q url.Values) url.Values {
+	nq := url.Values{}
+	for k, v := range q {
+		if k != "page" && k != "lang" {
+			nq[k] = append([]string(nil), v...)
+		}
+	}
+	return nq
+}
+
+func pageURL(q url.Values, page int) string {
+	nq := withoutPage(q)
+	nq.Set("page", strconv.Itoa(page))
+	return "/search?" + nq.Encode()
+}

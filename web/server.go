@@ -1,0 +1,222 @@
+// Package web is Katalog's HTTP side: the REST API, the server-rendered
+// explorer and the health endpoints, on Echo. It speaks to the rest of
+// Katalog through the catalog interfaces only; templates and static files
+// are embedded and parsed at start-up.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/katalog/katalog/catalog"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Config is what a Server needs. Store and Index are required.
+type Config struct {
+	Store   catalog.Store
+	Index   catalog.Index
+	Logger  *slog.Logger
+	Version string
+	Now     func() time.Time
+	// Ready reports whether the server can answer searches; nil means
+	// always. /readyz answers 503 until it is true.
+	Ready func() bool
+}
+
+// Server serves the API and the explorer. It is safe for concurrent use.
+type Server struct {
+	echo  *echo.Echo
+	store catalog.Store
+	index catalog.Index
+	log   *slog.Logger
+	now   func() time.Time
+	ready func() bool
+	pages *pages
+
+	version string
+}
+
+// New returns a server with every route registered. It fails when the
+// embedded templates do not parse.
+func New(cfg Config) (*Server, error) {
+	s := &Server{
+		echo:    echo.New(),
+		store:   cfg.Store,
+		index:   cfg.Index,
+		log:     cfg.Logger,
+		now:     cfg.Now,
+		ready:   cfg.Ready,
+		version: cfg.Version,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.ready == nil {
+		s.ready = func() bool { return true }
+	}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestID())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "error", err, "path", c.Request().URL.Path, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(s.logRequests)
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "strict-origin-when-cross-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+	}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+
+	api := e.Group("/api/v1")
+	s.registerSearchRoutes(api)
+	s.registerVariableRoutes(api)
+	s.registerDatasetRoutes(api)
+	s.registerSourceRoutes(api)
+	s.registerHealthRoutes(e)
+	s.registerPageRoutes(e)
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.echo.ServeHTTP(w, r)
+}
+
+// Serve answers requests on l until ctx is cancelled, then shuts down
+// gracefully, giving in-flight requests up to grace to finish.
+func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      5 * time.Minute, // whole-catalogue exports stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		req, res := c.Request(), c.Response()
+		level := slog.LevelDebug
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(req.Context(), level, "request",
+			"method", req.Method, "path", req.URL.Path, "status", res.Status,
+			"bytes", res.Size, "duration", time.Since(start).Round(time.Microsecond),
+			"request_id", res.Header().Get(echo.HeaderXRequestID))
+		return nil
+	}
+}
+
+// errorBody is the API's error object.
+type errorBody struct {
+	Error struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		RequestID string `json:"request_id,omitempty"`
+	} `json:"error"`
+}
+
+// handleError maps errors to statuses: catalog error codes, Echo's own HTTP
+// errors (unknown routes, bad methods), and anything else as a logged 500.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := catalog.ErrorCode(err), catalog.ErrorMessage(err)
+	status := statusForCode(code)
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status, code, msg = he.Code, codeForStatus(he.Code), http.StatusText(he.Code)
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		}
+	}
+	rid := c.Response().Header().Get(echo.HeaderXRequestID)
+	if status >= 500 {
+		s.log.Error("internal error", "error", err, "path", c.Request().URL.Path, "request_id", rid)
+	}
+	if isAPI(c) {
+		var body errorBody
+		body.Error.Code, body.Error.Message = code, msg
+		if status >= 500 {
+			body.Error.RequestID = rid
+		}
+		c.JSON(status, body)
+		return
+	}
+	s.renderError(c, status, msg, rid)
+}
+
+func statusForCode(code string) int {
+	switch code {
+	case catalog.EINVALID:
+		return http.StatusBadRequest
+	case catalog.ENOTFOUND:
+		return http.StatusNotFound
+	case catalog.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case catalog.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+func codeForStatus(status int) string {
+	switch {
+	case status == http.StatusNotFound || status == http.StatusMethodNotAllowed:
+		return catalog.ENOTFOUND
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return catalog.EUNAUTHORIZED
+	case status < 500:
+		return catalog.EINVALID
+	}
+	return catalog.EINTERNAL
+}
+
+func isAPI(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return len(p) >= 5 && p[:5] == "/api/" || p == "/healthz" || p == "/readyz"
+}
