@@ -25,7 +25,7 @@ test: vet
 
 # Benchmarks over the fixtures; set KATALOG_CORPUS=DIR to add a scaled corpus.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
 
 clean:
 	rm -rf bin data bench.txt

@@ -52,3 +52,40 @@ func VocabularyLabel(iri string) (Text, bool) {
 	}
 	return Text{"nb": nb, "nn": nn, "en": en}, true
 }
+
+// LanguageName returns the name of a language, given the key it has in a
+// Text ("nb", "en", "da", ...), in nb, nn and en.
+func LanguageName(lang string) (Text, bool) {
+	var nb, nn, en string
+	switch NormalizeLang(lang) {
+	case "nb":
+		nb, nn, en = "Bokmål", "Bokmål", "Norwegian Bokmål"
+	case "nn":
+		nb, nn, en = "Nynorsk", "Nynorsk", "Norwegian Nynorsk"
+	case "en":
+		nb, nn, en = "Engelsk", "Engelsk", "English"
+	case "da":
+		nb, nn, en = "Dansk", "Dansk", "Danish"
+	case "sv":
+		nb, nn, en = "Svensk", "Svensk", "Swedish"
+	case "fi":
+		nb, nn, en = "Finsk", "Finsk", "Finnish"
+	case "is":
+		nb, nn, en = "Islandsk", "Islandsk", "Icelandic"
+	case "se":
+		nb, nn, en = "Nordsamisk", "Nordsamisk", "Northern Sami"
+	case "de":
+		nb, nn, en = "Tysk", "Tysk", "German"
+	case "fr":
+		nb, nn, en = "Fransk", "Fransk", "French"
+	case "nl":
+		nb, nn, en = "Nederlandsk", "Nederlandsk", "Dutch"
+	case "es":
+		nb, nn, en = "Spansk", "Spansk", "Spanish"
+	case "pt":
+		nb, nn, en = "Portugisisk", "Portugisisk", "Portuguese"
+	default:
+		return nil, false
+	}
+	return Text{"nb": nb, "nn": nn, "en": en}, true
+}

@@ -93,7 +93,7 @@ func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, 
 		h.logger().Info("harvested", "source", src.Name, "run", run.ID, "status", run.Status,
 			"datasets", run.Stats.Datasets, "variables", run.Stats.Variables,
 			"added", run.Stats.Added, "updated", run.Stats.Updated, "removed", run.Stats.Removed,
-			"duration", run.Duration().Round(time.Millisecond))
+			"duration_ms", run.Duration().Milliseconds())
 	}
 	if sched, err := ParseSchedule(src.Schedule); err == nil {
 		src.State.NextRun = NextRun(sched, run.Finished, src.State.Failures)

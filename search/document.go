@@ -83,7 +83,7 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	f[fieldType] = string(hit.Type)
 	f[fieldIdentifier] = hit.Identifier
 	f[fieldDatasetTitle] = joinText(ds.Title)
-	f[fieldSortTitle] = strings.ToLower(title.String())
+	f[fieldSortTitle] = strings.ToLower(firstNonEmpty(title.String(), hit.Name, hit.Identifier))
 	f[fieldModified] = ds.Modified
 	// An empty facet value is left out: the record then counts as missing
 	// for that facet instead of under "".

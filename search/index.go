@@ -181,20 +181,25 @@ func (x *Index) labelsJSON() ([]byte, error) {
 	return json.Marshal(x.labels)
 }
 
-// label returns the display label of a facet value, if it has one.
+// label returns the display label of a facet value, if it has one: the
+// nb/nn/en labels of the EU vocabularies and of languages first, then what
+// the feeds called it.
 func (x *Index) label(facet, value string) catalog.Text {
-	x.mu.RLock()
-	l := x.labels[facet][value]
-	x.mu.RUnlock()
-	if l != nil {
-		return l
-	}
-	for _, base := range []string{"access-right/", "data-theme/"} {
-		if t, ok := catalog.VocabularyLabel("http://publications.europa.eu/resource/authority/" + base + value); ok {
+	switch facet {
+	case catalog.FacetAccessRights, catalog.FacetTheme:
+		for _, table := range []string{"access-right/", "data-theme/"} {
+			if t, ok := catalog.VocabularyLabel("http://publications.europa.eu/resource/authority/" + table + value); ok {
+				return t
+			}
+		}
+	case catalog.FacetLanguage:
+		if t, ok := catalog.LanguageName(value); ok {
 			return t
 		}
 	}
-	return nil
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.labels[facet][value]
 }
 
 func textEqual(a, b catalog.Text) bool {

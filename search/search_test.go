@@ -377,12 +377,13 @@ func TestFacetLabels(t *testing.T) {
 }
 
 // checkLabels checks the display labels of the facet values of the whole
-// corpus: dataset titles, concept labels from the documents, and the EU
-// vocabularies' labels for codes.
+// corpus: dataset titles, concept labels from the documents, the EU
+// vocabularies' labels for codes, and language names.
 func checkLabels(t *testing.T, res *catalog.SearchResult) {
 	t.Helper()
 	heal, _ := catalog.VocabularyLabel(authority + "data-theme/HEAL")
 	pub, _ := catalog.VocabularyLabel(public)
+	bokmal, _ := catalog.LanguageName("nb")
 	tests := []struct {
 		facet, value string
 		want         catalog.Text
@@ -394,7 +395,7 @@ func checkLabels(t *testing.T, res *catalog.SearchResult) {
 		{catalog.FacetAccessRights, "PUBLIC", pub},
 		{catalog.FacetPublisher, "Helsedirektoratet", nil},
 		{catalog.FacetDatatype, "integer", nil},
-		{catalog.FacetLanguage, "nb", nil},
+		{catalog.FacetLanguage, "nb", bokmal},
 	}
 	for _, tt := range tests {
 		found := false

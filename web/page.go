@@ -128,6 +128,40 @@ func (d *pageData) Loc(t catalog.Text) localized {
 	return l
 }
 
+// markedText is a text in one language split into highlighted segments.
+type markedText struct {
+	Segments []segment
+	Lang     string // as in localized
+}
+
+// Marked picks a multilingual text as Loc does and, where the search
+// highlighted it in the language picked (highlights keyed field.lang), the
+// highlighted fragment instead of the plain text.
+func (d *pageData) Marked(t catalog.Text, highlights map[string][]string, field string) markedText {
+	s, in, ok := t.Get(d.Lang)
+	if !ok {
+		return markedText{}
+	}
+	m := markedText{Segments: []segment{{Text: s}}}
+	if in != d.Lang && in != catalog.LangUndetermined {
+		m.Lang = in
+	}
+	if frags := highlights[field+"."+langField(in)]; len(frags) > 0 {
+		m.Segments = marks(frags[0])
+	}
+	return m
+}
+
+// langField is the highlight key suffix of a language (search indexes
+// languages other than nb, nn and en together as "other").
+func langField(lang string) string {
+	switch lang {
+	case "nb", "nn", "en":
+		return lang
+	}
+	return "other"
+}
+
 // LangURL returns the current page in another UI language.
 func (d *pageData) LangURL(lang string) string {
 	u, err := url.Parse(d.Path)

@@ -157,13 +157,25 @@ type facetValueView struct {
 	URL      string // the search with this value toggled
 }
 
+// homePage is the model of the front page: how much the catalogue holds,
+// the variable facets to start browsing from, and the datasets by title.
+type homePage struct {
+	*searchPage // variables: counts and facets
+	Datasets    *searchPage
+	Publishers  int
+}
+
 func (s *Server) handleHomePage(c echo.Context) error {
-	q := url.Values{"type": {string(catalog.KindVariable)}}
-	page, err := s.searchPage(c, q)
+	vars, err := s.searchPage(c, url.Values{"type": {string(catalog.KindVariable)}}, 1)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "home", "", page)
+	sets, err := s.searchPage(c, url.Values{"type": {string(catalog.KindDataset)}, "sort": {catalog.SortTitle}}, 0)
+	if err != nil {
+		return err
+	}
+	home := &homePage{searchPage: vars, Datasets: sets, Publishers: len(vars.Res.Facets[catalog.FacetPublisher])}
+	return s.render(c, http.StatusOK, "home", "", home)
 }
 
 func (s *Server) handleSearchPage(c echo.Context) error {
@@ -171,7 +183,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	if q.Get("type") == "" {
 		q.Set("type", string(catalog.KindVariable))
 	}
-	page, err := s.searchPage(c, q)
+	page, err := s.searchPage(c, q, 0)
 	if err != nil {
 		return err
 	}
@@ -182,10 +194,15 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "search", title, page)
 }
 
-func (s *Server) searchPage(c echo.Context, q url.Values) (*searchPage, error) {
+// searchPage runs the search the query parameters q describe; a size above
+// 0 overrides theirs without showing up in the page's links.
+func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage, error) {
 	req, err := searchRequest(q, catalog.KindVariable)
 	if err != nil {
 		return nil, err
+	}
+	if size > 0 {
+		req.Size = size
 	}
 	req.Lang = pageLang(c)
 	res, err := s.index.Search(c.Request().Context(), req)

@@ -144,7 +144,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.log.Log(req.Context(), level, "request",
 			"method", req.Method, "path", req.URL.Path, "status", res.Status,
-			"bytes", res.Size, "duration", time.Since(start).Round(time.Microsecond),
+			"bytes", res.Size, "duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"request_id", res.Header().Get(echo.HeaderXRequestID))
 		return nil
 	}

@@ -80,7 +80,7 @@ func (a *app) openIndex(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("search index rebuilt", "documents", n, "duration", time.Since(start).Round(time.Millisecond))
+	a.log.Info("search index rebuilt", "documents", n, "duration_ms", time.Since(start).Milliseconds())
 	a.index, err = search.Open(path)
 	return err
 }
@@ -184,7 +184,7 @@ func (a *app) harvestNew(ctx context.Context) error {
 			failed++
 		}
 	}
-	a.log.Info("first harvest done", "sources", len(fresh), "failed", failed, "duration", time.Since(start).Round(time.Millisecond))
+	a.log.Info("first harvest done", "sources", len(fresh), "failed", failed, "duration_ms", time.Since(start).Milliseconds())
 	return ctx.Err()
 }
 
