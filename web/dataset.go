@@ -32,11 +32,7 @@ type variablePage struct {
 }
 
 func (s *Server) handleDatasetGet(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.findDataset(c.Request().Context(), id)
+	d, err := s.datasetFromPath(c)
 	if err != nil {
 		return err
 	}
@@ -45,11 +41,7 @@ func (s *Server) handleDatasetGet(c echo.Context) error {
 
 func (s *Server) handleDatasetVariables(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.findDataset(ctx, id)
+	d, err := s.datasetFromPath(c)
 	if err != nil {
 		return err
 	}
@@ -58,6 +50,16 @@ func (s *Server) handleDatasetVariables(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, page)
+}
+
+// datasetFromPath finds the dataset whose identifier is the :id path
+// parameter.
+func (s *Server) datasetFromPath(c echo.Context) (*datasetView, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.findDataset(c.Request().Context(), id)
 }
 
 func (s *Server) findDataset(ctx context.Context, id string) (*datasetView, error) {
@@ -115,11 +117,7 @@ type datasetPage struct {
 
 func (s *Server) handleDatasetPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.findDataset(ctx, id)
+	d, err := s.datasetFromPath(c)
 	if err != nil {
 		return err
 	}

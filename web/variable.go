@@ -41,11 +41,7 @@ type sourceRef struct {
 }
 
 func (s *Server) handleVariableGet(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.findVariable(c.Request().Context(), id)
+	v, err := s.variableFromPath(c)
 	if err != nil {
 		return err
 	}
@@ -66,6 +62,16 @@ func pathID(c echo.Context) (string, error) {
 		return "", catalog.Errorf(catalog.EINVALID, "the identifier %q is not validly escaped", id)
 	}
 	return u, nil
+}
+
+// variableFromPath finds the variable whose identifier is the :id path
+// parameter.
+func (s *Server) variableFromPath(c echo.Context) (*variableView, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.findVariable(c.Request().Context(), id)
 }
 
 // findVariable looks a variable up by its identifier and gathers its view.
@@ -123,11 +129,7 @@ func (s *Server) sourceRef(ctx context.Context, name string) sourceRef {
 }
 
 func (s *Server) handleVariablePage(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.findVariable(c.Request().Context(), id)
+	v, err := s.variableFromPath(c)
 	if err != nil {
 		return err
 	}
