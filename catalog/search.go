@@ -25,8 +25,9 @@ func FacetNames() []string {
 type Index interface {
 	// Index adds or replaces documents.
 	Index(ctx context.Context, docs []Document) error
-	// Delete removes the documents with the given IRIs.
-	Delete(ctx context.Context, iris []string) error
+	// Delete removes the documents of a source's records with the given
+	// IRIs. Another source's record with the same IRI stays.
+	Delete(ctx context.Context, source string, iris []string) error
 	// Search runs a query.
 	Search(ctx context.Context, req *SearchRequest) (*SearchResult, error)
 	// Count returns the number of documents in the index.
@@ -49,6 +50,9 @@ func (d Document) IRI() string {
 	}
 	return d.Dataset.IRI
 }
+
+// MaxSearchWindow is how deep paging goes: page × size may not pass it.
+const MaxSearchWindow = 10000
 
 // SearchRequest is one search. Filters maps a facet name to the values
 // selected: values of one facet are OR-ed, facets are AND-ed.

@@ -21,10 +21,14 @@ type SourceState struct {
 	Hash          string    `json:"hash,omitempty"` // of the last good content
 	LastRun       string    `json:"last_run,omitempty"`
 	LastGoodRun   string    `json:"last_good_run,omitempty"`
-	LastHarvested time.Time `json:"last_harvested,omitzero"`
-	LastChanged   time.Time `json:"last_changed,omitzero"`
-	NextRun       time.Time `json:"next_run,omitzero"`
-	Failures      int       `json:"failures,omitempty"` // consecutive failed runs
+	LastHarvested time.Time `json:"last_harvested,omitzero"` // end of the last run that read the feed
+
+	LastChanged time.Time `json:"last_changed,omitzero"`
+	NextRun     time.Time `json:"next_run,omitzero"`
+	Failures    int       `json:"failures,omitempty"` // consecutive failed runs
+	// IndexStale is set when the store took a run's records but the
+	// search index did not; the next run indexes the whole source.
+	IndexStale bool `json:"index_stale,omitempty"`
 }
 
 // RunStatus is the outcome of a harvest run.

@@ -31,6 +31,10 @@ type Store interface {
 
 	// ApplySnapshot replaces a source's records with snap in one transaction
 	// and says what changed. Records that vanished are kept as tombstones.
+	// It sets Source on every record of snap and Identifier to the one the
+	// record goes by in the store (its IRI where it has no identifier or
+	// another source holds it); written records also get their Hash,
+	// FirstSeen and LastChanged.
 	ApplySnapshot(ctx context.Context, source string, snap *Snapshot, opts ApplyOptions) (*Changes, error)
 
 	// FindDatasetByID returns a dataset, tombstones included, by identifier.

@@ -8,10 +8,6 @@ import (
 // LangUndetermined is the key of a literal that has no language tag.
 const LangUndetermined = "und"
 
-// UILanguages returns the languages of Katalog's user interface, nb, nn and
-// en, in the order Text.Get falls back through them.
-func UILanguages() []string { return []string{"nb", "nn", "en"} }
-
 // Text is a multilingual string: a language tag to the text in that
 // language. Keys are normalised by NormalizeLang. A nil Text is empty.
 type Text map[string]string

@@ -81,13 +81,39 @@ func (d *decoder) decode() {
 		}
 	}
 	ids := d.uniqueIdentifiers(datasets, catalog.KindDataset)
+	var columns []datasetColumns
 	for _, s := range datasets {
 		var cat *catalog.Catalog
 		if i, ok := catalogOf[s]; ok {
 			cat = &d.res.Snapshot.Catalogs[i]
 		}
-		d.dataset(s, cat, ids[s])
+		if dc, ok := d.dataset(s, cat, ids[s]); ok {
+			columns = append(columns, dc)
+		}
 	}
+	// Variable identifiers must be unique in the whole feed, not only in
+	// their dataset.
+	seenCol := make(map[rdf.Term]bool)
+	var all []rdf.Term
+	for _, dc := range columns {
+		for _, c := range dc.columns {
+			if !seenCol[c] {
+				seenCol[c] = true
+				all = append(all, c)
+			}
+		}
+	}
+	varIDs := d.uniqueIdentifiers(all, catalog.KindVariable)
+	for _, dc := range columns {
+		d.variables(&d.res.Snapshot.Datasets[dc.dataset], dc, varIDs)
+	}
+}
+
+// datasetColumns are the columns of one mapped dataset, in table order.
+type datasetColumns struct {
+	dataset int // index in Snapshot.Datasets
+	columns []rdf.Term
+	table   map[rdf.Term]string // column → table IRI
 }
 
 func (d *decoder) catalog(c rdf.Term) catalog.Catalog {
@@ -146,7 +172,9 @@ func norwegianKind(k catalog.RecordKind) string {
 	return "variabler"
 }
 
-func (d *decoder) dataset(s rdf.Term, cat *catalog.Catalog, identifier string) {
+// dataset maps one dataset and returns its columns for mapping once every
+// dataset is known; ok is false when the dataset could not be mapped.
+func (d *decoder) dataset(s rdf.Term, cat *catalog.Catalog, identifier string) (dc datasetColumns, ok bool) {
 	g := d.g
 	ds := catalog.Dataset{
 		IRI:              d.mint(s, cat, "dataset", identifier),
@@ -170,9 +198,9 @@ func (d *decoder) dataset(s rdf.Term, cat *catalog.Catalog, identifier string) {
 	}
 	if ds.IRI == "" {
 		d.finding(catalog.SeverityError, s, "", "dcat.dataset-iri",
-			"Datasettet er en blank node uten dct:identifier, så Katalog kan ikke gi det en stabil adresse. Gi det en IRI.",
-			"The dataset is a blank node without dct:identifier, so Katalog cannot give it a stable address. Give it an IRI.")
-		return
+			"Datasettet er en blank node uten en unik dct:identifier i en katalog, så Katalog kan ikke gi det en stabil adresse. Gi det en IRI.",
+			"The dataset is a blank node without a unique dct:identifier in a catalogue, so Katalog cannot give it a stable address. Give it an IRI.")
+		return dc, false
 	}
 	if cat != nil {
 		ds.Catalog = cat.IRI
@@ -188,12 +216,18 @@ func (d *decoder) dataset(s rdf.Term, cat *catalog.Catalog, identifier string) {
 	for _, dist := range g.objects(s, dcatDistribution) {
 		ds.Distributions = append(ds.Distributions, d.distribution(dist))
 	}
-	tables := d.tables(s)
-	for _, t := range tables {
+	dc = datasetColumns{dataset: len(d.res.Snapshot.Datasets), table: make(map[rdf.Term]string)}
+	for _, t := range d.tables(s) {
 		ds.Tables = append(ds.Tables, t.table)
+		for _, c := range t.columns {
+			if _, dup := dc.table[c]; !dup {
+				dc.table[c] = t.table.IRI
+				dc.columns = append(dc.columns, c)
+			}
+		}
 	}
 	d.res.Snapshot.Datasets = append(d.res.Snapshot.Datasets, ds)
-	d.variables(&d.res.Snapshot.Datasets[len(d.res.Snapshot.Datasets)-1], tables)
+	return dc, true
 }
 
 // mint returns the IRI of a record: its own, or for a blank node one made
@@ -256,32 +290,23 @@ func (d *decoder) table(ds, t rdf.Term, n int) tableNode {
 	}
 }
 
-func (d *decoder) variables(ds *catalog.Dataset, tables []tableNode) {
-	var cols []rdf.Term
-	tableOf := make(map[rdf.Term]string)
-	for _, t := range tables {
-		for _, c := range t.columns {
-			if _, dup := tableOf[c]; dup {
-				continue
-			}
-			tableOf[c] = t.table.IRI
-			cols = append(cols, c)
-		}
-	}
-	ids := d.uniqueIdentifiers(cols, catalog.KindVariable)
-	for _, c := range cols {
-		v, ok := d.variable(ds, c, ids[c])
+func (d *decoder) variables(ds *catalog.Dataset, dc datasetColumns, ids map[rdf.Term]string) {
+	minted := make(map[string]bool)
+	for _, c := range dc.columns {
+		v, ok := d.variable(ds, c, ids[c], minted)
 		if !ok {
 			continue
 		}
-		v.Table = tableOf[c]
+		v.Table = dc.table[c]
 		v.Position = ds.VariableCount
 		ds.VariableCount++
 		d.res.Snapshot.Variables = append(d.res.Snapshot.Variables, v)
 	}
 }
 
-func (d *decoder) variable(ds *catalog.Dataset, c rdf.Term, identifier string) (catalog.Variable, bool) {
+// variable maps one column. minted holds the IRIs made for the dataset's
+// blank-node columns so far.
+func (d *decoder) variable(ds *catalog.Dataset, c rdf.Term, identifier string, minted map[string]bool) (catalog.Variable, bool) {
 	g := d.g
 	v := catalog.Variable{
 		Identifier:   identifier,
@@ -305,7 +330,7 @@ func (d *decoder) variable(ds *catalog.Dataset, c rdf.Term, identifier string) (
 	case c.Kind == rdf.KindIRI:
 		v.IRI = c.Value
 	case v.Name != "":
-		v.IRI = strings.TrimRight(ds.IRI, "/#") + "/variable/" + url.PathEscape(v.Name)
+		v.IRI = d.mintColumn(ds, c, v.Name, minted)
 	default:
 		return v, false
 	}
@@ -318,6 +343,23 @@ func (d *decoder) variable(ds *catalog.Dataset, c rdf.Term, identifier string) (
 		v.CodeList = d.codeList(cl)
 	}
 	return v, true
+}
+
+// mintColumn makes a stable IRI for a blank-node column from its dataset and
+// name; a name used twice in the dataset gets a numbered IRI and a finding.
+func (d *decoder) mintColumn(ds *catalog.Dataset, c rdf.Term, name string, minted map[string]bool) string {
+	base := strings.TrimRight(ds.IRI, "/#") + "/variable/" + url.PathEscape(name)
+	iri := base
+	for n := 2; minted[iri]; n++ {
+		iri = fmt.Sprintf("%s-%d", base, n)
+	}
+	if iri != base {
+		d.finding(catalog.SeverityWarning, c, "csvw:name", "csvw.column-name-unique",
+			fmt.Sprintf("To kolonner i datasettet heter %q og har ingen IRI. Gi kolonnene IRI-er eller ulike navn; Katalog kaller denne %s.", name, iri),
+			fmt.Sprintf("Two columns of the dataset are named %q and have no IRI. Give the columns IRIs or different names; Katalog calls this one %s.", name, iri))
+	}
+	minted[iri] = true
+	return iri
 }
 
 // datatype reads csvw:datatype given as a name ("integer"), an XSD or CSVW

@@ -171,6 +171,8 @@ func TestDecodeShapes(t *testing.T) {
 		{"blank dataset without identifier", `[ a dcat:Dataset ; dct:title "T" ] .`, 0, 0, "dcat.dataset-iri"},
 		{"shared identifiers", `ex:a a dcat:Dataset ; dct:identifier "1" . ex:b a dcat:Dataset ; dct:identifier "1" .`, 2, 0, "dcat.identifier-unique"},
 		{"undescribed code list", `ex:ds a dcat:Dataset ; healthdcatap:hasVariables ex:a . ex:a csvw:name "A" ; modelldcatno:hasValueFrom ex:cl .`, 1, 1, "dcat.codelist-described"},
+		{"variable identifier shared across datasets", `ex:d1 a dcat:Dataset ; healthdcatap:hasVariables ex:a . ex:d2 a dcat:Dataset ; healthdcatap:hasVariables ex:b . ex:a csvw:name "K" ; dct:identifier "KJONN" . ex:b csvw:name "K" ; dct:identifier "KJONN" .`, 2, 2, "dcat.identifier-unique"},
+		{"blank columns with one name", `ex:ds a dcat:Dataset ; healthdcatap:hasVariables ex:t1 , ex:t2 . ex:t1 csvw:column [ csvw:name "ID" ] . ex:t2 csvw:column [ csvw:name "ID" ] .`, 1, 2, "csvw.column-name-unique"},
 		{"cyclic column list", `ex:ds a dcat:Dataset ; healthdcatap:hasVariables ex:t . ex:t csvw:column _:l . _:l <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ex:a ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:l . ex:a csvw:name "A" .`, 1, 1, ""},
 	}
 	for _, c := range cases {
@@ -184,6 +186,13 @@ func TestDecodeShapes(t *testing.T) {
 			}
 			if c.rule == "" && len(res.Findings) > 0 {
 				t.Errorf("findings = %+v; want none", res.Findings)
+			}
+			iris, ids := map[string]bool{}, map[string]bool{}
+			for _, v := range res.Snapshot.Variables {
+				if iris[v.IRI] || (v.Identifier != "" && ids[v.Identifier]) {
+					t.Errorf("variable %s / %q is not unique in %+v", v.IRI, v.Identifier, res.Snapshot.Variables)
+				}
+				iris[v.IRI], ids[v.Identifier] = true, v.Identifier != ""
 			}
 		})
 	}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // fetched is an open feed body and what the transport said about it.
@@ -124,7 +126,22 @@ func (h *Harvester) client() *http.Client {
 	if h.Client != nil {
 		return h.Client
 	}
-	return http.DefaultClient
+	h.defaultOnce.Do(func() { h.defaultClient = NewHTTPClient() })
+	return h.defaultClient
+}
+
+// NewHTTPClient returns the client a Harvester uses when given none: every
+// phase of a request is bounded, so that a server that hangs cannot hold a
+// worker; the run's own timeout bounds the whole body.
+func NewHTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: time.Minute,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   2,
+	}}
 }
 
 func (h *Harvester) userAgent() string {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -36,6 +37,11 @@ type Harvester struct {
 	BaseDir string
 	// MaxBytes caps the size of one feed; 0 means 200 MB.
 	MaxBytes int64
+	// Timeout caps one run, fetch to index; 0 means 30 minutes.
+	Timeout time.Duration
+
+	defaultOnce   sync.Once
+	defaultClient *http.Client // when Client is nil; set once by defaultOnce
 }
 
 // DefaultMaxBytes is the size limit of a feed when Harvester.MaxBytes is 0.
@@ -43,6 +49,13 @@ const DefaultMaxBytes = 200 << 20
 
 // indexBatch is how many documents go to the index at a time.
 const indexBatch = 2000
+
+func (h *Harvester) timeout() time.Duration {
+	if h.Timeout > 0 {
+		return h.Timeout
+	}
+	return 30 * time.Minute
+}
 
 func (h *Harvester) now() time.Time {
 	if h.Now != nil {
@@ -61,6 +74,9 @@ func (h *Harvester) logger() *slog.Logger {
 // Run harvests one source and returns its run report. The report is stored
 // whatever happens; err is non-nil only when the report itself could not be
 // stored. A failed run leaves the source's previous records untouched.
+//
+// A run cut short by ctx (katalog shutting down) fails with an error that
+// says so, but does not count as a failure of the source for back-off.
 func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, error) {
 	src, err := h.Store.FindSource(ctx, name)
 	if err != nil {
@@ -76,20 +92,31 @@ func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, 
 	if err := h.Store.PutRun(ctx, run); err != nil {
 		return nil, fmt.Errorf("harvest %s: %w", name, err)
 	}
-	findings, runErr := h.harvest(ctx, src, run)
+	runCtx, cancel := context.WithTimeout(ctx, h.timeout())
+	findings, runErr := h.harvest(runCtx, src, run)
+	cancel()
 	run.Finished = h.now()
 	src.State.LastRun = run.ID
-	src.State.LastHarvested = run.Finished
-	if runErr != nil {
+	interrupted := ctx.Err() != nil
+	switch {
+	case runErr == nil:
+	case interrupted:
+		run.Error = "interrupted: katalog was shutting down (" + runErr.Error() + ")"
+	case errors.Is(runErr, context.DeadlineExceeded):
+		run.Error = fmt.Sprintf("the harvest took longer than %s and was stopped: %v", h.timeout(), runErr)
+	default:
 		run.Error = runErr.Error()
 	}
 	if run.Status == catalog.RunRunning || run.Status == catalog.RunFailed {
 		run.Status = catalog.RunFailed
-		src.State.Failures++
-		h.logger().Warn("harvest failed", "source", src.Name, "run", run.ID, "error", runErr)
+		if !interrupted {
+			src.State.Failures++
+		}
+		h.logger().Warn("harvest failed", "source", src.Name, "run", run.ID, "error", run.Error)
 	} else {
 		src.State.Failures = 0
 		src.State.LastGoodRun = run.ID
+		src.State.LastHarvested = run.Finished
 		h.logger().Info("harvested", "source", src.Name, "run", run.ID, "status", run.Status,
 			"datasets", run.Stats.Datasets, "variables", run.Stats.Variables,
 			"added", run.Stats.Added, "updated", run.Stats.Updated, "removed", run.Stats.Removed,
@@ -113,7 +140,8 @@ func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, 
 }
 
 // harvest does the work of a run and fills in run; src.State is updated for
-// the caller to store. An error fails the run.
+// the caller to store. An error fails the run unless run.Status says
+// otherwise.
 func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, run *catalog.HarvestRun) ([]catalog.Finding, error) {
 	f, err := h.fetch(ctx, src.URL, src.State.ETag, src.State.LastModified)
 	if f != nil {
@@ -124,8 +152,7 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, run *catal
 	}
 	defer f.body.Close()
 	if f.notModified {
-		run.Status = catalog.RunUnchanged
-		return nil, nil
+		return h.unchanged(ctx, src, run)
 	}
 	max := h.MaxBytes
 	if max == 0 {
@@ -138,14 +165,12 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, run *catal
 		return nil, err
 	}
 	run.Format = format.String()
-	g := dcat.NewGraph()
-	err = rdf.Parse(br, format, rdf.Options{Base: src.URL}, g.Add)
+	res, err := dcat.Read(&ctxReader{ctx: ctx, r: br}, format, rdf.Options{Base: src.URL})
 	run.Bytes = body.n
 	run.Pages = 1
 	if err != nil {
 		return nil, fmt.Errorf("read %s feed: %w", format, err)
 	}
-	res := dcat.Decode(g)
 	snap := &res.Snapshot
 	if len(snap.Datasets) == 0 {
 		return nil, fmt.Errorf("the feed has no dcat:Dataset (read %d triples)", res.Triples)
@@ -164,18 +189,59 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, run *catal
 		run.Error = ch.HeldReason
 		return findings, nil
 	}
+	// The snapshot is committed: from here on the run is ok, and the index
+	// is brought up to date even if katalog is shutting down.
+	run.Status = catalog.RunOK
 	src.State.ETag, src.State.LastModified = f.etag, f.lastMod
 	if len(ch.Added)+len(ch.Updated)+len(ch.Removed) > 0 {
 		src.State.LastChanged = run.Started
 	}
-	if err := h.updateIndex(ctx, snap, ch); err != nil {
-		// The store has the new records; the index catches up at the next
-		// reindex. Say so rather than hide it.
-		run.Status = catalog.RunOK
-		return findings, fmt.Errorf("records stored, but the search index could not be updated (run katalog reindex): %w", err)
+	if err := h.updateIndex(context.WithoutCancel(ctx), src, snap, ch); err != nil {
+		// The store has the new records; the next run indexes the whole
+		// source again. Say so rather than hide it.
+		src.State.IndexStale = true
+		return findings, fmt.Errorf("records stored, but the search index could not be updated; the next run indexes the source again: %w", err)
 	}
-	run.Status = catalog.RunOK
+	src.State.IndexStale = false
 	return findings, nil
+}
+
+// unchanged completes a run whose feed the server says has not changed
+// since the last good run (HTTP 304): nothing is read or written, and the
+// run repeats the last good run's counts and findings.
+func (h *Harvester) unchanged(ctx context.Context, src *catalog.Source, run *catalog.HarvestRun) ([]catalog.Finding, error) {
+	run.Status = catalog.RunUnchanged
+	if src.State.LastGoodRun == "" {
+		return nil, nil
+	}
+	prev, err := h.Store.FindRunByID(ctx, src.Name, src.State.LastGoodRun)
+	if err != nil {
+		return nil, nil // the report lacks counts, but the run is right
+	}
+	run.Format = prev.Format
+	run.Stats = catalog.RunStats{
+		Datasets: prev.Stats.Datasets, Variables: prev.Stats.Variables,
+		Unchanged: prev.Stats.Datasets + prev.Stats.Variables,
+		Errors:    prev.Stats.Errors, Warnings: prev.Stats.Warnings,
+	}
+	findings, err := h.Store.FindFindings(ctx, src.Name, prev.ID)
+	if err != nil {
+		return nil, nil
+	}
+	return findings, nil
+}
+
+// ctxReader stops a long parse when its context ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // chooseFormat picks the feed's syntax: the configured one, else the
@@ -274,7 +340,7 @@ func conflictFindings(cs []catalog.Conflict) []catalog.Finding {
 // changed records are indexed again (a changed dataset with all its
 // variables, whose documents carry the dataset's title and publisher), and
 // withdrawn ones are deleted.
-func (h *Harvester) updateIndex(ctx context.Context, snap *catalog.Snapshot, ch *catalog.Changes) error {
+func (h *Harvester) updateIndex(ctx context.Context, src *catalog.Source, snap *catalog.Snapshot, ch *catalog.Changes) error {
 	if h.Index == nil {
 		return nil
 	}
@@ -297,6 +363,9 @@ func (h *Harvester) updateIndex(ctx context.Context, snap *catalog.Snapshot, ch 
 			}
 		}
 	}
+	// After a failed index update every record of the source is indexed
+	// again, changed or not.
+	all := src.State.IndexStale
 	var docs []catalog.Document
 	flush := func(force bool) error {
 		if len(docs) == 0 || (!force && len(docs) < indexBatch) {
@@ -307,13 +376,13 @@ func (h *Harvester) updateIndex(ctx context.Context, snap *catalog.Snapshot, ch 
 		return err
 	}
 	for i := range snap.Datasets {
-		if d := &snap.Datasets[i]; changedDS[d.IRI] {
+		if d := &snap.Datasets[i]; all || changedDS[d.IRI] {
 			docs = append(docs, catalog.Document{Dataset: d})
 		}
 	}
 	for i := range snap.Variables {
 		v := &snap.Variables[i]
-		if !changedVar[v.IRI] && !changedDS[v.Dataset] {
+		if !all && !changedVar[v.IRI] && !changedDS[v.Dataset] {
 			continue
 		}
 		docs = append(docs, catalog.Document{Dataset: datasets[v.Dataset], Variable: v, CodeList: lists[v.CodeList]})
@@ -329,7 +398,7 @@ func (h *Harvester) updateIndex(ctx context.Context, snap *catalog.Snapshot, ch 
 		gone = append(gone, r.IRI)
 	}
 	if len(gone) > 0 {
-		return h.Index.Delete(ctx, gone)
+		return h.Index.Delete(ctx, src.Name, gone)
 	}
 	return nil
 }

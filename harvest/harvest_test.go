@@ -363,3 +363,168 @@ func withoutResource(t *testing.T, ttl []byte, iri string) []byte {
 	}
 	return []byte(b.String())
 }
+
+// A record without a dct:identifier goes by its IRI in the store, and so in
+// the index, also when a later run re-indexes it for a change of its dataset.
+func TestRunIndexesStoreIdentifiers(t *testing.T) {
+	e := newEnv(t)
+	fs := newFeedServer(t)
+	feed := func(title string) []byte {
+		return []byte(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix csvw: <http://www.w3.org/ns/csvw#> . @prefix h: <http://healthdataportal.eu/ns/health#> .
+<https://example.org/ds> a dcat:Dataset ; dct:identifier "DS" ; dct:title "` + title + `"@nb ; h:hasVariables <https://example.org/t> .
+<https://example.org/t> csvw:column <https://example.org/v> .
+<https://example.org/v> csvw:name "V" ; csvw:title "Vekt"@nb .`)
+	}
+	fs.serve(200, "text/turtle", feed("Første"))
+	e.addSource(t, catalog.Source{Name: "s", URL: fs.URL})
+	e.run(t, "s")
+	fs.serve(200, "text/turtle", feed("Andre"))
+	if run := e.run(t, "s"); run.Stats.Updated != 1 {
+		t.Fatalf("second run = %+v; want the dataset updated", run.Stats)
+	}
+	res := e.search(t, "vekt")
+	if len(res.Hits) != 1 || res.Hits[0].Identifier != "https://example.org/v" || res.Hits[0].Dataset.Identifier != "DS" || res.Hits[0].Dataset.Title["nb"] != "Andre" {
+		t.Errorf("search vekt = %+v; want the variable by its IRI, in dataset DS titled Andre", res.Hits)
+	}
+}
+
+// Two sources may publish the same IRI; one withdrawing it leaves the
+// other's record in search.
+func TestRunSameIRIInTwoSources(t *testing.T) {
+	e := newEnv(t)
+	a, b := newFeedServer(t), newFeedServer(t)
+	msis := readFixture(t, "fhi-msis.ttl")
+	a.serve(200, "text/turtle", msis)
+	b.serve(200, "text/turtle", msis)
+	e.addSource(t, catalog.Source{Name: "a", URL: a.URL})
+	e.addSource(t, catalog.Source{Name: "b", URL: b.URL})
+	e.run(t, "a")
+	e.run(t, "b")
+	all := e.search(t, "").Total
+	ds, _, _ := e.store.FindDatasets(context.Background(), catalog.DatasetFilter{Source: "b"})
+	gone := ds[0]
+	b.serve(200, "application/n-triples", withoutResource(t, msis, gone.IRI))
+	if run := e.run(t, "b"); run.Stats.Removed == 0 {
+		t.Fatalf("run = %+v; want records removed from b", run.Stats)
+	}
+	res, err := e.index.Search(context.Background(), &catalog.SearchRequest{Type: catalog.KindDataset, Query: gone.Title.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range res.Hits {
+		found = found || (h.IRI == gone.IRI && h.Source == "a")
+	}
+	if !found {
+		t.Errorf("after b withdrew <%s>, search finds %+v; want a's copy", gone.IRI, res.Hits)
+	}
+	if got := e.search(t, "").Total; got != all-uint64(gone.VariableCount) {
+		t.Errorf("variables in search = %d; want %d (b's withdrawn ones gone, a's kept)", got, all-uint64(gone.VariableCount))
+	}
+}
+
+// When the index fails after the store took a run, the run says so and the
+// next run indexes the whole source again.
+func TestRunCatchesUpAfterIndexFailure(t *testing.T) {
+	e := newEnv(t)
+	fs := newFeedServer(t)
+	fs.serve(200, "text/turtle", readFixture(t, "fhi-sysvak.ttl"))
+	e.addSource(t, catalog.Source{Name: "s", URL: fs.URL})
+	e.index.Close() // every index write now fails
+	run := e.run(t, "s")
+	if run.Status != catalog.RunOK || !strings.Contains(run.Error, "search index could not be updated") {
+		t.Fatalf("run = %s %q; want ok with an index error", run.Status, run.Error)
+	}
+	src, _ := e.store.FindSource(context.Background(), "s")
+	if !src.State.IndexStale {
+		t.Fatalf("source state = %+v; want IndexStale", src.State)
+	}
+	fresh, err := search.NewMemOnly()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	e.index, e.h.Index = fresh, fresh
+	run = e.run(t, "s")
+	if run.Status != catalog.RunOK || run.Error != "" || run.Stats.Unchanged != 29 {
+		t.Fatalf("catch-up run = %s %q %+v; want ok, 29 unchanged", run.Status, run.Error, run.Stats)
+	}
+	if got := e.search(t, "").Total; got != 25 {
+		t.Errorf("after the catch-up run the index has %d variables; want 25", got)
+	}
+	if src, _ := e.store.FindSource(context.Background(), "s"); src.State.IndexStale {
+		t.Errorf("IndexStale still set after a good run")
+	}
+}
+
+// A 304 is an unchanged run that repeats the counts and findings of the
+// last good run; a failed run does not move "last harvested".
+func TestRunNotModified(t *testing.T) {
+	e := newEnv(t)
+	body := readFixture(t, "fdk-2017/gdoc-data-2017-10-19.ttl")
+	var requests, conditional int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			conditional++
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		if requests > 3 {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		w.Header().Set("Content-Type", "text/turtle")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	e.addSource(t, catalog.Source{Name: "nav", URL: srv.URL})
+	first := e.run(t, "nav")
+	findings, _ := e.store.FindFindings(context.Background(), "nav", first.ID)
+	second := e.run(t, "nav")
+	if conditional != 1 || second.Status != catalog.RunUnchanged || second.Stats.Datasets != first.Stats.Datasets ||
+		second.Stats.Unchanged != first.Stats.Datasets || second.Stats.Warnings != first.Stats.Warnings {
+		t.Errorf("second run = %s %+v (conditional requests %d); want unchanged with %+v's counts", second.Status, second.Stats, conditional, first.Stats)
+	}
+	again, _ := e.store.FindFindings(context.Background(), "nav", second.ID)
+	if len(findings) == 0 || len(again) != len(findings) {
+		t.Errorf("unchanged run has %d findings; want the first run's %d", len(again), len(findings))
+	}
+	src, _ := e.store.FindSource(context.Background(), "nav")
+	harvested := src.State.LastHarvested
+	// The validators go when a later run fails: the server then errs.
+	src.State.ETag = ""
+	e.store.PutSource(context.Background(), src)
+	requests = 10
+	if run := e.run(t, "nav"); run.Status != catalog.RunFailed {
+		t.Fatalf("run = %s; want failed", run.Status)
+	}
+	src, _ = e.store.FindSource(context.Background(), "nav")
+	if !src.State.LastHarvested.Equal(harvested) || src.State.Failures != 1 {
+		t.Errorf("after a failed run last harvested = %v, failures %d; want %v, 1", src.State.LastHarvested, src.State.Failures, harvested)
+	}
+}
+
+// A run cut short by shutdown fails, says why, and does not count towards
+// the source's back-off.
+func TestRunInterrupted(t *testing.T) {
+	e := newEnv(t)
+	e.addSource(t, catalog.Source{Name: "moba", URL: "file:fhi-moba.ttl"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	run, err := e.h.Run(ctx, "moba")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Status != catalog.RunFailed || !strings.Contains(run.Error, "interrupted") {
+		t.Errorf("run = %s %q; want failed: interrupted", run.Status, run.Error)
+	}
+	if src, _ := e.store.FindSource(context.Background(), "moba"); src.State.Failures != 0 {
+		t.Errorf("failures = %d after an interrupted run; want 0", src.State.Failures)
+	}
+	if res := e.search(t, ""); res.Total != 0 {
+		t.Errorf("an interrupted first run indexed %d variables; want none", res.Total)
+	}
+}

@@ -107,7 +107,7 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 		return "", nil, err
 	}
 	f[fieldHit] = string(data)
-	return hit.IRI, f, nil
+	return docID(ds.Source, hit.IRI), f, nil
 }
 
 // addText indexes a multilingual text in its per-language fields and notes

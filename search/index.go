@@ -28,6 +28,8 @@ type Index struct {
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
+
+	persist sync.Mutex // serialises writing the labels with their batch
 }
 
 var _ catalog.Index = (*Index)(nil)
@@ -111,23 +113,35 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 		}
 		learnLabels(learned, d)
 	}
-	if x.mergeLabels(learned) {
-		data, err := x.labelsJSON()
-		if err != nil {
-			return err
-		}
-		b.SetInternal([]byte(internalLabels), data)
+	if !x.mergeLabels(learned) {
+		return x.idx.Batch(b)
 	}
+	// New labels go in with the batch. Encoding them and committing happen
+	// under one lock, so that a batch with an older label set can never
+	// land after one with a newer set.
+	x.persist.Lock()
+	defer x.persist.Unlock()
+	data, err := x.labelsJSON()
+	if err != nil {
+		return err
+	}
+	b.SetInternal([]byte(internalLabels), data)
 	return x.idx.Batch(b)
 }
 
 // Delete implements catalog.Index.
-func (x *Index) Delete(ctx context.Context, iris []string) error {
+func (x *Index) Delete(ctx context.Context, source string, iris []string) error {
 	b := x.idx.NewBatch()
 	for _, iri := range iris {
-		b.Delete(iri)
+		b.Delete(docID(source, iri))
 	}
 	return x.idx.Batch(b)
+}
+
+// docID is the id of a record's document: its source and IRI, since two
+// sources may publish the same IRI.
+func docID(source, iri string) string {
+	return source + "\x00" + iri
 }
 
 // learnLabels notes display labels of the facet values of a document: the

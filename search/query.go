@@ -21,7 +21,7 @@ import (
 const (
 	DefaultSize   = 20
 	MaxSize       = 100
-	MaxWindow     = 10000 // page × size
+	MaxWindow     = catalog.MaxSearchWindow
 	MaxQueryRunes = 1000
 	facetSize     = 100
 )
@@ -171,7 +171,7 @@ func (x *Index) highlight(ctx context.Context, q query.Query, hits []catalog.Sea
 	}
 	ids := make([]string, len(hits))
 	for i, h := range hits {
-		ids[i] = h.IRI
+		ids[i] = docID(h.Source, h.IRI)
 	}
 	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(q, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
 	addHighlight(sr)
@@ -184,7 +184,7 @@ func (x *Index) highlight(ctx context.Context, q query.Query, hits []catalog.Sea
 		frags[h.ID] = highlights(h)
 	}
 	for i := range hits {
-		hits[i].Highlights = frags[hits[i].IRI]
+		hits[i].Highlights = frags[docID(hits[i].Source, hits[i].IRI)]
 	}
 	return nil
 }
@@ -205,7 +205,7 @@ func normalize(req *catalog.SearchRequest) error {
 		req.Page = 1
 	case req.Page < 1:
 		return catalog.Errorf(catalog.EINVALID, "page must be 1 or more, not %d", req.Page)
-	case req.Page*req.Size > MaxWindow:
+	case req.Page > MaxWindow/req.Size:
 		return catalog.Errorf(catalog.EINVALID, "page %d of size %d goes past the first %d hits; narrow the search instead", req.Page, req.Size, MaxWindow)
 	}
 	switch req.Type {

@@ -697,9 +697,23 @@ func TestDeleteAndCount(t *testing.T) {
 				t.Errorf("Count() after indexing again = %d, %v; want 20", n, err)
 			}
 
-			gone := []string{corpusIRI("MFR:SVLEN"), corpusIRI("KPR"), "https://example.org/never-indexed"}
-			if err := x.Delete(ctx, gone); err != nil {
-				t.Fatalf("Delete(%v) = %v", gone, err)
+			// Deleting another source's IRI leaves the document alone.
+			if err := x.Delete(ctx, "hdir", []string{corpusIRI("MFR:SVLEN")}); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := x.Count(); err != nil || n != 20 {
+				t.Errorf("Count() after deleting an IRI of another source = %d, %v; want 20", n, err)
+			}
+			for _, del := range []struct {
+				source string
+				iris   []string
+			}{
+				{"fhi", []string{corpusIRI("MFR:SVLEN"), "https://example.org/never-indexed"}},
+				{"hdir", []string{corpusIRI("KPR")}},
+			} {
+				if err := x.Delete(ctx, del.source, del.iris); err != nil {
+					t.Fatalf("Delete(%s, %v) = %v", del.source, del.iris, err)
+				}
 			}
 			if n, err := x.Count(); err != nil || n != 18 {
 				t.Errorf("Count() after Delete = %d, %v; want 18", n, err)

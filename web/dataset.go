@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/labstack/echo/v4"
@@ -15,20 +16,62 @@ func (s *Server) registerDatasetRoutes(g *echo.Group) {
 	g.GET("/datasets/:id/variables", s.handleDatasetVariables)
 }
 
-// datasetView is a dataset with the freshness of its source: the API's
+// datasetRecord is a dataset with the freshness of its source: the API's
 // dataset record and the dataset page's model.
-type datasetView struct {
-	*catalog.Dataset
-	Source sourceRef `json:"source"`
-	Status string    `json:"status"` // active | withdrawn
+type datasetRecord struct {
+	Identifier        string                 `json:"identifier"`
+	IRI               string                 `json:"iri"`
+	Title             catalog.Text           `json:"title"`
+	Description       catalog.Text           `json:"description"`
+	Publisher         *catalog.Agent         `json:"publisher"`
+	ContactPoints     []catalog.Contact      `json:"contact_points,omitempty"`
+	Themes            []catalog.Concept      `json:"themes,omitempty"`
+	Keywords          catalog.Keywords       `json:"keywords,omitempty"`
+	Temporal          []catalog.Period       `json:"temporal,omitempty"`
+	AccessRights      string                 `json:"access_rights,omitempty"`
+	AccessRequestURL  string                 `json:"access_request_url,omitempty"`
+	Languages         []string               `json:"languages,omitempty"`
+	LandingPages      []string               `json:"landing_pages,omitempty"`
+	Spatial           []string               `json:"spatial,omitempty"`
+	Frequency         string                 `json:"frequency,omitempty"`
+	ConformsTo        []string               `json:"conforms_to,omitempty"`
+	Issued            string                 `json:"issued,omitempty"`
+	Modified          string                 `json:"modified,omitempty"`
+	Distributions     []catalog.Distribution `json:"distributions,omitempty"`
+	HasStructuredData *bool                  `json:"has_structured_data,omitempty"`
+	Tables            []catalog.Table        `json:"tables,omitempty"`
+	VariableCount     int                    `json:"variable_count"`
+	Catalog           string                 `json:"catalog,omitempty"`
+	Source            sourceRef              `json:"source"`
+	FirstHarvested    time.Time              `json:"first_harvested"`
+	LastChanged       time.Time              `json:"last_changed"`
+	LastHarvested     *time.Time             `json:"last_harvested"`
+	Status            string                 `json:"status"` // active | withdrawn
+	Withdrawn         *time.Time             `json:"withdrawn,omitempty"`
+
+	source string // the name of the source, for store lookups
+}
+
+// variableItem is a variable as a dataset's variable list shows it.
+type variableItem struct {
+	Identifier  string       `json:"identifier"`
+	IRI         string       `json:"iri"`
+	Name        string       `json:"name"`
+	Title       catalog.Text `json:"title"`
+	Description catalog.Text `json:"description"`
+	Datatype    string       `json:"datatype"`
+	Unit        string       `json:"unit,omitempty"`
+	Table       string       `json:"table,omitempty"`
+	CodeList    string       `json:"code_list,omitempty"` // IRI
+	Position    int          `json:"position"`
 }
 
 // variablePage is one page of a dataset's variables.
 type variablePage struct {
-	Total     int                `json:"total"`
-	Page      int                `json:"page"`
-	Size      int                `json:"size"`
-	Variables []catalog.Variable `json:"variables"`
+	Total     int            `json:"total"`
+	Page      int            `json:"page"`
+	Size      int            `json:"size"`
+	Variables []variableItem `json:"variables"`
 }
 
 func (s *Server) handleDatasetGet(c echo.Context) error {
@@ -45,7 +88,7 @@ func (s *Server) handleDatasetVariables(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.datasetVariables(ctx, d.Dataset, c.QueryParams(), 50)
+	page, err := s.datasetVariables(ctx, d, c.QueryParams(), 50)
 	if err != nil {
 		return err
 	}
@@ -54,7 +97,7 @@ func (s *Server) handleDatasetVariables(c echo.Context) error {
 
 // datasetFromPath finds the dataset whose identifier is the :id path
 // parameter.
-func (s *Server) datasetFromPath(c echo.Context) (*datasetView, error) {
+func (s *Server) datasetFromPath(c echo.Context) (*datasetRecord, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return nil, err
@@ -62,21 +105,30 @@ func (s *Server) datasetFromPath(c echo.Context) (*datasetView, error) {
 	return s.findDataset(c.Request().Context(), id)
 }
 
-func (s *Server) findDataset(ctx context.Context, id string) (*datasetView, error) {
+func (s *Server) findDataset(ctx context.Context, id string) (*datasetRecord, error) {
 	d, err := s.store.FindDatasetByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	view := &datasetView{Dataset: d, Source: s.sourceRef(ctx, d.Source), Status: "active"}
-	if d.Withdrawn != nil {
-		view.Status = "withdrawn"
+	rec := &datasetRecord{
+		Identifier: d.Identifier, IRI: d.IRI, Title: nonNil(d.Title), Description: nonNil(d.Description),
+		Publisher: d.Publisher, ContactPoints: d.Contacts, Themes: d.Themes, Keywords: d.Keywords,
+		Temporal: d.Temporal, AccessRights: d.AccessRights, AccessRequestURL: d.AccessRequestURL,
+		Languages: d.Languages, LandingPages: d.LandingPages, Spatial: d.Spatial, Frequency: d.Frequency,
+		ConformsTo: d.ConformsTo, Issued: d.Issued, Modified: d.Modified, Distributions: d.Distributions,
+		HasStructuredData: d.HasStructuredData, Tables: d.Tables, VariableCount: d.VariableCount,
+		Catalog: d.Catalog, Source: s.sourceRef(ctx, d.Source),
+		FirstHarvested: d.FirstSeen, LastChanged: d.LastChanged,
+		Status: status(d.Withdrawn), Withdrawn: d.Withdrawn,
+		source: d.Source,
 	}
-	return view, nil
+	rec.LastHarvested = rec.Source.LastHarvested
+	return rec, nil
 }
 
 // datasetVariables reads page and size (1..1000, default defSize) from q
 // and returns that page of the dataset's variables.
-func (s *Server) datasetVariables(ctx context.Context, d *catalog.Dataset, q url.Values, defSize int) (*variablePage, error) {
+func (s *Server) datasetVariables(ctx context.Context, d *datasetRecord, q url.Values, defSize int) (*variablePage, error) {
 	page, err := intParam(q, "page")
 	if err != nil {
 		return nil, err
@@ -91,24 +143,28 @@ func (s *Server) datasetVariables(ctx context.Context, d *catalog.Dataset, q url
 	if size == 0 {
 		size = defSize
 	}
-	if page < 1 || size < 1 || size > 1000 {
-		return nil, catalog.Errorf(catalog.EINVALID, "page must be 1 or more and size between 1 and 1000")
+	if page < 1 || page > 1_000_000 || size < 1 || size > 1000 {
+		return nil, catalog.Errorf(catalog.EINVALID, "page must be between 1 and 1000000 and size between 1 and 1000")
 	}
 	vars, total, err := s.store.FindVariables(ctx, catalog.VariableFilter{
-		Source: d.Source, Dataset: d.IRI, Offset: (page - 1) * size, Size: size,
+		Source: d.source, Dataset: d.IRI, Offset: (page - 1) * size, Size: size,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if vars == nil {
-		vars = []catalog.Variable{}
+	out := &variablePage{Total: total, Page: page, Size: size, Variables: make([]variableItem, 0, len(vars))}
+	for _, v := range vars {
+		out.Variables = append(out.Variables, variableItem{
+			Identifier: v.Identifier, IRI: v.IRI, Name: v.Name, Title: nonNil(v.Title), Description: nonNil(v.Description),
+			Datatype: v.Datatype, Unit: v.Unit, Table: v.Table, CodeList: v.CodeList, Position: v.Position,
+		})
 	}
-	return &variablePage{Total: total, Page: page, Size: size, Variables: vars}, nil
+	return out, nil
 }
 
 // datasetPage is the model of the dataset page.
 type datasetPage struct {
-	*datasetView
+	*datasetRecord
 	Variables *variablePage
 	Pages     int
 	PrevURL   string
@@ -121,11 +177,11 @@ func (s *Server) handleDatasetPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vars, err := s.datasetVariables(ctx, d.Dataset, c.QueryParams(), 100)
+	vars, err := s.datasetVariables(ctx, d, c.QueryParams(), 100)
 	if err != nil {
 		return err
 	}
-	p := &datasetPage{datasetView: d, Variables: vars}
+	p := &datasetPage{datasetRecord: d, Variables: vars}
 	p.Pages = (vars.Total + vars.Size - 1) / vars.Size
 	base := "/datasets/" + url.PathEscape(d.Identifier) + "?size=" + strconv.Itoa(vars.Size) + "&page="
 	if vars.Page > 1 {

@@ -134,7 +134,7 @@ func TestDatasetVariables(t *testing.T) {
 		})
 	}
 
-	for _, q := range []string{"page=0", "page=-1", "page=x", "size=0", "size=-5", "size=1001", "size=abc", "size=2.5"} {
+	for _, q := range []string{"page=0", "page=-1", "page=x", "page=4611686018427387904", "size=0", "size=-5", "size=1001", "size=abc", "size=2.5"} {
 		target := fmt.Sprintf("/api/v1/datasets/MFR/variables?%s", q)
 		ts.wantAPIError(t, target, http.StatusBadRequest, "invalid")
 	}

@@ -249,7 +249,7 @@ func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage
 	if req.Page > 1 {
 		p.PrevURL = pageURL(q, req.Page-1)
 	}
-	if req.Page < p.Pages && req.Page*req.Size < 10000 {
+	if req.Page < p.Pages && req.Page*req.Size < catalog.MaxSearchWindow {
 		p.NextURL = pageURL(q, req.Page+1)
 	}
 	return p, nil

@@ -316,6 +316,8 @@ func TestSearchBadRequests(t *testing.T) {
 		"page=0",
 		"page=-3",
 		"page=abc",
+		"q=hjerte&page=4611686018427387904&size=4",
+		"page=4611686018427387904&size=4",
 		"page=1000&size=100", // past the first 10,000 hits
 		"type=x",
 		"type=Variable",

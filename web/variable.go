@@ -14,22 +14,34 @@ func (s *Server) registerVariableRoutes(g *echo.Group) {
 	g.GET("/variables/:id", s.handleVariableGet)
 }
 
-// variableView is a variable with what a reader needs around it: its code
+// variableRecord is a variable with what a reader needs around it: its code
 // list, dataset, table, publisher and the freshness of its source. It is the
-// API's variable record and the variable page's model.
-type variableView struct {
-	*catalog.Variable
-	CodeListRecord *catalog.CodeList  `json:"code_list,omitempty"`
-	CodeListIRI    string             `json:"code_list_iri,omitempty"`
-	DatasetRef     catalog.DatasetRef `json:"dataset"`
-	TableRecord    *catalog.Table     `json:"table,omitempty"`
-	Publisher      *catalog.Agent     `json:"publisher,omitempty"`
-	Contacts       []catalog.Contact  `json:"contact_points,omitempty"`
-	AccessRights   string             `json:"access_rights,omitempty"`
-	Source         sourceRef          `json:"source"`
-	Status         string             `json:"status"` // active | withdrawn
-
-	dataset *catalog.Dataset
+// API's variable record (CONTRACT.md) and the variable page's model.
+type variableRecord struct {
+	Identifier     string                  `json:"identifier"`
+	IRI            string                  `json:"iri"`
+	Name           string                  `json:"name"`
+	Title          catalog.Text            `json:"title"`
+	Description    catalog.Text            `json:"description"`
+	Datatype       string                  `json:"datatype"`
+	Unit           string                  `json:"unit,omitempty"`
+	PropertyURLs   []string                `json:"property_urls,omitempty"`
+	Subjects       []catalog.Concept       `json:"subjects,omitempty"`
+	Temporal       []catalog.Period        `json:"temporal,omitempty"`
+	AltIdentifiers []catalog.AltIdentifier `json:"alt_identifiers,omitempty"`
+	CodeList       *catalog.CodeList       `json:"code_list"`
+	Dataset        catalog.DatasetRef      `json:"dataset"`
+	Table          *catalog.Table          `json:"table,omitempty"`
+	Position       int                     `json:"position"`
+	Publisher      *catalog.Agent          `json:"publisher"`
+	ContactPoints  []catalog.Contact       `json:"contact_points,omitempty"`
+	AccessRights   string                  `json:"access_rights,omitempty"`
+	Source         sourceRef               `json:"source"`
+	FirstHarvested time.Time               `json:"first_harvested"`
+	LastChanged    time.Time               `json:"last_changed"`
+	LastHarvested  *time.Time              `json:"last_harvested"`
+	Status         string                  `json:"status"` // active | withdrawn
+	Withdrawn      *time.Time              `json:"withdrawn,omitempty"`
 }
 
 // sourceRef tells where a record came from and how fresh it is.
@@ -66,7 +78,7 @@ func pathID(c echo.Context) (string, error) {
 
 // variableFromPath finds the variable whose identifier is the :id path
 // parameter.
-func (s *Server) variableFromPath(c echo.Context) (*variableView, error) {
+func (s *Server) variableFromPath(c echo.Context) (*variableRecord, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return nil, err
@@ -74,42 +86,62 @@ func (s *Server) variableFromPath(c echo.Context) (*variableView, error) {
 	return s.findVariable(c.Request().Context(), id)
 }
 
-// findVariable looks a variable up by its identifier and gathers its view.
-func (s *Server) findVariable(ctx context.Context, id string) (*variableView, error) {
+// findVariable looks a variable up by its identifier and gathers its record.
+func (s *Server) findVariable(ctx context.Context, id string) (*variableRecord, error) {
 	v, err := s.store.FindVariableByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	view := &variableView{Variable: v, Status: "active"}
-	if v.Withdrawn != nil {
-		view.Status = "withdrawn"
+	rec := &variableRecord{
+		Identifier: v.Identifier, IRI: v.IRI, Name: v.Name,
+		Title: nonNil(v.Title), Description: nonNil(v.Description), Datatype: v.Datatype, Unit: v.Unit,
+		PropertyURLs: v.PropertyURLs, Subjects: v.Subjects, Temporal: v.Temporal, AltIdentifiers: v.AltIdentifiers,
+		Position: v.Position, FirstHarvested: v.FirstSeen, LastChanged: v.LastChanged,
+		Status: status(v.Withdrawn), Withdrawn: v.Withdrawn,
+		Source: s.sourceRef(ctx, v.Source),
 	}
-	// The code list is shown inline; the IRI field of the record is kept
-	// as code_list_iri.
-	view.CodeListIRI = v.CodeList
+	rec.LastHarvested = rec.Source.LastHarvested
 	if v.CodeList != "" {
 		cl, err := s.store.FindCodeList(ctx, v.Source, v.CodeList)
 		if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
 			return nil, err
 		}
-		view.CodeListRecord = cl
+		if cl == nil {
+			cl = &catalog.CodeList{IRI: v.CodeList, Codes: []catalog.Code{}}
+		}
+		rec.CodeList = cl
 	}
 	ds, err := s.store.FindDatasetByIRI(ctx, v.Source, v.Dataset)
 	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return nil, err
 	}
+	rec.Dataset = catalog.DatasetRef{IRI: v.Dataset, Title: catalog.Text{}}
 	if ds != nil {
-		view.dataset = ds
-		view.DatasetRef = catalog.DatasetRef{Identifier: ds.Identifier, IRI: ds.IRI, Title: ds.Title}
-		view.Publisher, view.Contacts, view.AccessRights = ds.Publisher, ds.Contacts, ds.AccessRights
+		rec.Dataset = catalog.DatasetRef{Identifier: ds.Identifier, IRI: ds.IRI, Title: nonNil(ds.Title)}
+		rec.Publisher, rec.ContactPoints, rec.AccessRights = ds.Publisher, ds.Contacts, ds.AccessRights
 		for i := range ds.Tables {
 			if ds.Tables[i].IRI == v.Table {
-				view.TableRecord = &ds.Tables[i]
+				rec.Table = &ds.Tables[i]
 			}
 		}
 	}
-	view.Source = s.sourceRef(ctx, v.Source)
-	return view, nil
+	return rec, nil
+}
+
+// status says whether a record is live or a tombstone.
+func status(withdrawn *time.Time) string {
+	if withdrawn != nil {
+		return "withdrawn"
+	}
+	return "active"
+}
+
+// nonNil makes an absent text an empty JSON object rather than null.
+func nonNil(t catalog.Text) catalog.Text {
+	if t == nil {
+		return catalog.Text{}
+	}
+	return t
 }
 
 func (s *Server) sourceRef(ctx context.Context, name string) sourceRef {

@@ -27,8 +27,7 @@ type variableRecord struct {
 			Label    map[string]string `json:"label"`
 		} `json:"codes"`
 	} `json:"code_list"`
-	CodeListIRI string `json:"code_list_iri"`
-	Dataset     struct {
+	Dataset struct {
 		Identifier string            `json:"identifier"`
 		IRI        string            `json:"iri"`
 		Title      map[string]string `json:"title"`
@@ -48,10 +47,12 @@ type variableRecord struct {
 		LastHarvested *time.Time `json:"last_harvested"`
 		LastChanged   *time.Time `json:"last_changed"`
 	} `json:"source"`
-	FirstSeen   time.Time  `json:"first_seen"`
-	LastChanged time.Time  `json:"last_changed"`
-	Withdrawn   *time.Time `json:"withdrawn"`
-	Status      string     `json:"status"`
+	FirstHarvested time.Time  `json:"first_harvested"`
+	LastChanged    time.Time  `json:"last_changed"`
+	LastHarvested  *time.Time `json:"last_harvested"`
+	Withdrawn      *time.Time `json:"withdrawn"`
+	Status         string     `json:"status"`
+	Hash           string     `json:"hash"`
 }
 
 func TestVariableGet(t *testing.T) {
@@ -86,8 +87,13 @@ func TestVariableGet(t *testing.T) {
 		v.Source.LastChanged == nil || !v.Source.LastChanged.Equal(testNow.Add(-50*time.Hour)) {
 		t.Errorf("GET /api/v1/variables/MFR:HODE: source = %+v; want fhi-mfr harvested 2h and changed 50h before %v", v.Source, testNow)
 	}
-	if !v.FirstSeen.Equal(testNow.Add(-50*time.Hour)) || !v.LastChanged.Equal(testNow.Add(-50*time.Hour)) {
-		t.Errorf("GET /api/v1/variables/MFR:HODE: first_seen %v, last_changed %v; want both %v", v.FirstSeen, v.LastChanged, testNow.Add(-50*time.Hour))
+	if !v.FirstHarvested.Equal(testNow.Add(-50*time.Hour)) || !v.LastChanged.Equal(testNow.Add(-50*time.Hour)) ||
+		v.LastHarvested == nil || !v.LastHarvested.Equal(testNow.Add(-2*time.Hour)) {
+		t.Errorf("GET /api/v1/variables/MFR:HODE: first_harvested %v, last_changed %v, last_harvested %v; want %v, %v, %v",
+			v.FirstHarvested, v.LastChanged, v.LastHarvested, testNow.Add(-50*time.Hour), testNow.Add(-50*time.Hour), testNow.Add(-2*time.Hour))
+	}
+	if v.Hash != "" {
+		t.Errorf("GET /api/v1/variables/MFR:HODE: the store's content hash %q leaks into the API", v.Hash)
 	}
 	if v.Status != "active" || v.Withdrawn != nil || v.CodeList != nil {
 		t.Errorf("GET /api/v1/variables/MFR:HODE: status %q, withdrawn %v, code_list %v; want active, none, none", v.Status, v.Withdrawn, v.CodeList)
@@ -102,8 +108,8 @@ func TestVariableCodeList(t *testing.T) {
 	if v.CodeList == nil {
 		t.Fatalf("GET /api/v1/variables/MFR:KJONN: no code_list; want it inline")
 	}
-	if v.CodeList.IRI != "https://data.fhi.no/mfr/codelist/kjonn" || v.CodeListIRI != v.CodeList.IRI || v.CodeList.Title["nb"] != "Kjønn" {
-		t.Errorf("GET /api/v1/variables/MFR:KJONN: code list %s (%s) %v; want <.../kjonn> Kjønn", v.CodeList.IRI, v.CodeListIRI, v.CodeList.Title)
+	if v.CodeList.IRI != "https://data.fhi.no/mfr/codelist/kjonn" || v.CodeList.Title["nb"] != "Kjønn" {
+		t.Errorf("GET /api/v1/variables/MFR:KJONN: code list %s %v; want <.../kjonn> Kjønn", v.CodeList.IRI, v.CodeList.Title)
 	}
 	want := [][3]string{{"1", "Gutt", "Boy"}, {"2", "Jente", "Girl"}, {"9", "Ukjent", "Unknown"}}
 	if len(v.CodeList.Codes) != len(want) {

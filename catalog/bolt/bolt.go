@@ -91,9 +91,6 @@ func Open(path string) (*DB, error) {
 // Close closes the file.
 func (s *DB) Close() error { return s.db.Close() }
 
-// Path returns the file the store lives in.
-func (s *DB) Path() string { return s.db.Path() }
-
 // PutSource implements catalog.Store.
 func (s *DB) PutSource(ctx context.Context, src *catalog.Source) error {
 	if err := ctx.Err(); err != nil {

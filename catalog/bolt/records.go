@@ -399,11 +399,13 @@ func (a *applier) putDataset(d *catalog.Dataset, old map[string]header) error {
 	}
 	var was catalog.Dataset
 	st, err := classify(d.IRI, d.Hash, old, &was)
-	if err != nil || st == statusUnchanged {
-		if st == statusUnchanged {
-			a.ch.Unchanged++
-		}
+	if err != nil {
 		return err
+	}
+	if st == statusUnchanged {
+		a.ch.Unchanged++
+		d.Identifier = a.heldID(catalog.KindDataset, d.Identifier, d.IRI)
+		return nil
 	}
 	d.FirstSeen, d.LastChanged = firstSeen(was.FirstSeen, a.now), a.now
 	if d.Identifier, err = a.identify(catalog.KindDataset, was.Identifier, d.Identifier, d.IRI); err != nil {
@@ -424,11 +426,13 @@ func (a *applier) putVariable(v *catalog.Variable, old map[string]header) error 
 	}
 	var was catalog.Variable
 	st, err := classify(v.IRI, v.Hash, old, &was)
-	if err != nil || st == statusUnchanged {
-		if st == statusUnchanged {
-			a.ch.Unchanged++
-		}
+	if err != nil {
 		return err
+	}
+	if st == statusUnchanged {
+		a.ch.Unchanged++
+		v.Identifier = a.heldID(catalog.KindVariable, v.Identifier, v.IRI)
+		return nil
 	}
 	v.FirstSeen, v.LastChanged = firstSeen(was.FirstSeen, a.now), a.now
 	if v.Identifier, err = a.identify(catalog.KindVariable, was.Identifier, v.Identifier, v.IRI); err != nil {
@@ -570,6 +574,15 @@ func (a *applier) claimID(kind catalog.RecordKind, identifier, iri string) (stri
 		}
 	}
 	return identifier, a.ids.Put(key, want)
+}
+
+// heldID returns the identifier an unchanged stored record goes by: its
+// own, or its IRI where it has none or another source holds it.
+func (a *applier) heldID(kind catalog.RecordKind, identifier, iri string) string {
+	if identifier != "" && bytes.Equal(a.ids.Get(idKey(kind, identifier)), idValue(a.source, iri)) {
+		return identifier
+	}
+	return iri
 }
 
 // isLive reports whether a source holds a record that is not withdrawn.

@@ -135,8 +135,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 
 	// Sources never harvested are harvested before the server opens, so
 	// that its first answers are complete.
-	if err := a.harvestNew(ctx); err != nil {
-		return err
+	a.harvestNew(ctx)
+	if ctx.Err() != nil {
+		return nil // a signal during the first harvest: a clean stop
 	}
 	srv, err := web.New(web.Config{Store: a.store, Index: a.index, Logger: log, Version: version})
 	if err != nil {
@@ -147,33 +148,31 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("katalog serving", "addr", "http://"+l.Addr().String(), "data", *dataDir, "version", version)
+	schedCtx, stopSched := context.WithCancel(ctx)
 	sched := &harvest.Scheduler{Harvester: a.harvester, Sources: a.sourceNames()}
 	done := make(chan struct{})
 	go func() {
-		sched.Run(ctx)
+		sched.Run(schedCtx)
 		close(done)
 	}()
 	err = srv.Serve(ctx, l, 10*time.Second)
+	stopSched()
 	<-done
 	log.Info("katalog stopped")
 	return err
 }
 
 // harvestNew harvests, in parallel, the configured sources that have never
-// been harvested.
-func (a *app) harvestNew(ctx context.Context) error {
+// been harvested. How each went is in its run report.
+func (a *app) harvestNew(ctx context.Context) {
 	var fresh []string
 	for _, name := range a.sourceNames() {
-		src, err := a.store.FindSource(ctx, name)
-		if err != nil {
-			return err
-		}
-		if src.State.LastRun == "" {
+		if src, err := a.store.FindSource(ctx, name); err == nil && src.State.LastRun == "" {
 			fresh = append(fresh, name)
 		}
 	}
 	if len(fresh) == 0 {
-		return nil
+		return
 	}
 	a.log.Info("first harvest", "sources", len(fresh))
 	start := time.Now()
@@ -185,7 +184,6 @@ func (a *app) harvestNew(ctx context.Context) error {
 		}
 	}
 	a.log.Info("first harvest done", "sources", len(fresh), "failed", failed, "duration_ms", time.Since(start).Milliseconds())
-	return ctx.Err()
 }
 
 func cmdHarvest(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
