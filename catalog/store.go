@@ -20,9 +20,10 @@ type Store interface {
 
 	// PutRun creates or updates a harvest run.
 	PutRun(ctx context.Context, run *HarvestRun) error
-	// FindRuns returns a source's runs, newest first; limit <= 0 means all.
+	// FindRuns returns a source's runs, newest first, without their
+	// Changes; limit <= 0 means all.
 	FindRuns(ctx context.Context, source string, limit int) ([]HarvestRun, error)
-	// FindRunByID returns one run of a source.
+	// FindRunByID returns one run of a source with its Changes.
 	FindRunByID(ctx context.Context, source, id string) (*HarvestRun, error)
 	// PutFindings stores the validation findings of a run.
 	PutFindings(ctx context.Context, source, runID string, findings []Finding) error

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/katalog/katalog/catalog"
@@ -413,6 +415,7 @@ func (d *decoder) codeList(s rdf.Term) string {
 	for _, c := range g.objects(s, skosHasTopConcept) {
 		add(c)
 	}
+	sortCodes(cl.Codes)
 	if !g.described(s) && len(cl.Codes) == 0 {
 		d.finding(catalog.SeverityWarning, s, "modelldcatno:hasValueFrom", "dcat.codelist-described",
 			"Kodelista er ikke beskrevet i kilden (ingen skos:Concept med skos:inScheme). Ta med kodene og etikettene.",
@@ -420,6 +423,31 @@ func (d *decoder) codeList(s rdf.Term) string {
 	}
 	d.res.Snapshot.CodeLists = append(d.res.Snapshot.CodeLists, cl)
 	return s.Value
+}
+
+// sortCodes puts codes that all have a notation in notation order (numbers
+// by value), so that the order does not depend on the feed's syntax. Codes
+// without notations keep the feed's order, often the codebook's.
+func sortCodes(codes []catalog.Code) {
+	for _, c := range codes {
+		if c.Notation == "" {
+			return
+		}
+	}
+	sort.SliceStable(codes, func(i, j int) bool {
+		a, b := codes[i].Notation, codes[j].Notation
+		x, errA := strconv.ParseFloat(a, 64)
+		y, errB := strconv.ParseFloat(b, 64)
+		switch {
+		case errA == nil && errB == nil && x != y:
+			return x < y
+		case errA == nil && errB != nil:
+			return true // numbers before words
+		case errA != nil && errB == nil:
+			return false
+		}
+		return a < b
+	})
 }
 
 func (d *decoder) distribution(s rdf.Term) catalog.Distribution {

@@ -136,9 +136,9 @@ ex:c2 skos:inScheme ex:cl ; skos:notation "0" ; skos:prefLabel "Nei"@nb .
 	}
 	wantCL := []catalog.CodeList{{
 		IRI: "https://example.org/cl", Identifier: "cl1", Title: catalog.Text{"nb": "Ja/nei"},
-		Codes: []catalog.Code{
-			{IRI: "https://example.org/c1", Notation: "1", Label: catalog.Text{"nb": "Ja", "en": "Yes"}},
+		Codes: []catalog.Code{ // in notation order
 			{IRI: "https://example.org/c2", Notation: "0", Label: catalog.Text{"nb": "Nei"}},
+			{IRI: "https://example.org/c1", Notation: "1", Label: catalog.Text{"nb": "Ja", "en": "Yes"}},
 		},
 	}}
 	if !reflect.DeepEqual(res.Snapshot.CodeLists, wantCL) {

@@ -1,6 +1,8 @@
 package harvest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -11,37 +13,84 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/transform"
 )
 
-// fetched is an open feed body and what the transport said about it.
-type fetched struct {
-	body        io.ReadCloser
+// page is one fetched page of a feed: its body, read whole, and what the
+// transport said about it.
+type page struct {
+	url         string
+	body        []byte
 	contentType string
 	status      int    // HTTP status; 0 for files
 	etag        string // validators for the next conditional request
 	lastMod     string
 	notModified bool
+	retryAfter  time.Time
 }
 
-// fetch opens a source's URL: file: (a path, relative ones resolved against
-// h.BaseDir) or http(s)://.
-func (h *Harvester) fetch(ctx context.Context, rawURL string, etag, lastMod string) (*fetched, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("source URL %q: %w", rawURL, err)
+// maxRedirects is how many redirects one request may follow.
+const maxRedirects = 5
+
+// fetcher reads the pages of one run's feed within the run's limits.
+type fetcher struct {
+	h       *Harvester
+	origin  *url.URL // scheme and host that links may lead to
+	allow   map[string]bool
+	budget  int64 // bytes the run may still read
+	max     int64
+	client  *http.Client
+	baseDir string
+}
+
+func (h *Harvester) newFetcher(src *url.URL, limits resolvedLimits) *fetcher {
+	f := &fetcher{h: h, origin: src, allow: map[string]bool{}, budget: limits.maxBytes, max: limits.maxBytes, baseDir: h.BaseDir}
+	for _, host := range limits.allowHosts {
+		f.allow[strings.ToLower(host)] = true
 	}
+	c := *h.client()
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > maxRedirects {
+			return fmt.Errorf("more than %d redirects (the last to %s)", maxRedirects, req.URL.Redacted())
+		}
+		return f.mayFollow(req.URL, "redirect")
+	}
+	f.client = &c
+	return f
+}
+
+// mayFollow refuses a link (a redirect or a paging link) that leaves the
+// source's scheme and host, unless the host is allowed.
+func (f *fetcher) mayFollow(u *url.URL, what string) error {
+	if u.Scheme == f.origin.Scheme && strings.EqualFold(u.Host, f.origin.Host) {
+		return nil
+	}
+	if (u.Scheme == "http" || u.Scheme == "https") && f.allow[strings.ToLower(u.Hostname())] {
+		return nil
+	}
+	return fmt.Errorf("refused to follow a %s to %s: it leaves %s://%s (add the host to the source's allow_hosts if it is meant)",
+		what, u.Redacted(), f.origin.Scheme, f.origin.Host)
+}
+
+// fetch reads one page. etag and lastMod make the request conditional.
+func (f *fetcher) fetch(ctx context.Context, u *url.URL, etag, lastMod string) (*page, error) {
 	switch u.Scheme {
 	case "file":
-		return h.openFile(u)
+		return f.openFile(u, etag)
 	case "http", "https":
-		return h.get(ctx, u, etag, lastMod)
+		return f.get(ctx, u, etag, lastMod)
 	}
-	return nil, fmt.Errorf("source URL %q: scheme %q is not supported (use http, https or file)", rawURL, u.Scheme)
+	return nil, fmt.Errorf("source URL %q: scheme %q is not supported (use http, https or file)", u.String(), u.Scheme)
 }
 
-func (h *Harvester) openFile(u *url.URL) (*fetched, error) {
+// filePath resolves a file: URL (file:relative/path or file:///absolute)
+// against the base folder and checks that it lies under an allowed root.
+func (f *fetcher) filePath(u *url.URL) (string, error) {
 	var path string
 	switch {
 	case u.Opaque != "": // file:relative/path
@@ -49,57 +98,100 @@ func (h *Harvester) openFile(u *url.URL) (*fetched, error) {
 	case u.Host == "" || u.Host == "localhost": // file:///absolute/path
 		path = u.Path
 	default:
-		return nil, fmt.Errorf("file URL %q names host %q: write file:///absolute/path or file:relative/path", u.String(), u.Host)
+		return "", fmt.Errorf("file URL %q names host %q: write file:///absolute/path or file:relative/path", u.String(), u.Host)
 	}
 	if p, err := url.PathUnescape(path); err == nil {
 		path = p
 	}
-	if !filepath.IsAbs(path) && h.BaseDir != "" {
-		path = filepath.Join(h.BaseDir, path)
+	base := f.baseDir
+	if base == "" {
+		base, _ = os.Getwd()
 	}
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("feed file %s does not exist (relative file: URLs are read from %s)", path, h.baseDirName())
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(base, path)
 	}
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	roots := f.h.FileRoots
+	if len(roots) == 0 {
+		roots = []string{base}
+	}
+	for _, root := range roots {
+		root, err := filepath.Abs(root)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(root, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("feed file %s is outside the folders katalog may read (%s); add its folder to file_roots", path, strings.Join(roots, ", "))
+}
+
+func (f *fetcher) openFile(u *url.URL, etag string) (*page, error) {
+	path, err := f.filePath(u)
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("feed file %s does not exist (relative file: URLs are read from %s)", path, f.baseDirName())
+	case err != nil:
+		return nil, fmt.Errorf("open feed file: %w", err)
+	case st.IsDir():
+		return nil, fmt.Errorf("feed file %s is a folder", path)
+	}
+	// A file's size and modification time serve as its ETag.
+	validator := fmt.Sprintf("file:%d:%d", st.Size(), st.ModTime().UnixNano())
+	p := &page{url: u.String(), contentType: mime.TypeByExtension(filepath.Ext(path)), etag: validator}
+	if etag != "" && etag == validator {
+		p.notModified = true
+		return p, nil
+	}
+	file, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open feed file: %w", err)
 	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("feed file %s is a folder", path)
+	defer file.Close()
+	if p.body, err = f.read(file); err != nil {
+		return nil, fmt.Errorf("read feed file %s: %w", path, err)
 	}
-	return &fetched{body: f, contentType: mime.TypeByExtension(filepath.Ext(path))}, nil
+	return p, nil
 }
 
-func (h *Harvester) baseDirName() string {
-	if h.BaseDir == "" {
+func (f *fetcher) baseDirName() string {
+	if f.baseDir == "" {
 		return "the working directory"
 	}
-	return h.BaseDir
+	return f.baseDir
 }
 
 // acceptRDF is the Accept header of feed requests: Turtle preferred.
-const acceptRDF = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.9, application/ld+json;q=0.9, application/trig;q=0.1, */*;q=0.1"
+const acceptRDF = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.9, application/ld+json;q=0.9, */*;q=0.1"
 
-func (h *Harvester) get(ctx context.Context, u *url.URL, etag, lastMod string) (*fetched, error) {
+func (f *fetcher) get(ctx context.Context, u *url.URL, etag, lastMod string) (*page, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", acceptRDF)
-	req.Header.Set("User-Agent", h.userAgent())
-	if etag != "" {
+	req.Header.Set("User-Agent", f.h.userAgent())
+	if etag != "" && !strings.HasPrefix(etag, "file:") {
 		req.Header.Set("If-None-Match", etag)
 	}
 	if lastMod != "" {
 		req.Header.Set("If-Modified-Since", lastMod)
 	}
-	resp, err := h.client().Do(req)
+	resp, err := f.client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", u.Redacted(), err)
 	}
-	f := &fetched{
-		body:        resp.Body,
+	defer resp.Body.Close()
+	p := &page{
+		url:         resp.Request.URL.String(),
 		contentType: resp.Header.Get("Content-Type"),
 		status:      resp.StatusCode,
 		etag:        resp.Header.Get("ETag"),
@@ -107,19 +199,103 @@ func (h *Harvester) get(ctx context.Context, u *url.URL, etag, lastMod string) (
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
-		resp.Body.Close()
-		f.body, f.notModified = http.NoBody, true
-		return f, nil
+		p.notModified = true
+		return p, nil
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
+		p.retryAfter = retryAfter(resp.Header.Get("Retry-After"), f.h.now())
+		msg := fmt.Sprintf("GET %s: the server answered %s", u.Redacted(), resp.Status)
+		if !p.retryAfter.IsZero() {
+			msg += fmt.Sprintf(" and asked to retry after %s", p.retryAfter.Format(time.RFC3339))
+		}
+		return p, errors.New(msg)
 	case resp.StatusCode != http.StatusOK:
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
-		resp.Body.Close()
 		msg := strings.TrimSpace(string(snippet))
 		if msg != "" {
 			msg = ": " + msg
 		}
-		return f, fmt.Errorf("GET %s: the server answered %s%s", u.Redacted(), resp.Status, msg)
+		return p, fmt.Errorf("GET %s: the server answered %s%s", u.Redacted(), resp.Status, msg)
 	}
-	return f, nil
+	if p.body, err = f.read(resp.Body); err != nil {
+		return p, fmt.Errorf("GET %s: %w", u.Redacted(), err)
+	}
+	if resp.ContentLength > 0 && int64(len(p.body)) < resp.ContentLength {
+		return p, fmt.Errorf("GET %s: the body ended after %d of %d bytes", u.Redacted(), len(p.body), resp.ContentLength)
+	}
+	return p, nil
+}
+
+// read reads a body whole within the run's byte budget, unpacking gzip
+// (a .gz file, or a server that sends gzip without being asked).
+func (f *fetcher) read(r io.Reader) ([]byte, error) {
+	body, err := f.readLimited(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("the body looks gzipped but is not: %w", err)
+		}
+		f.budget += int64(len(body)) // the limit applies to the unpacked feed
+		if body, err = f.readLimited(zr); err != nil {
+			return nil, fmt.Errorf("gunzip: %w", err)
+		}
+	}
+	return body, nil
+}
+
+func (f *fetcher) readLimited(r io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, f.budget+1))
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("the connection closed before the body ended (%d bytes read)", len(body))
+		}
+		return nil, err
+	}
+	if int64(len(body)) > f.budget {
+		return nil, fmt.Errorf("the feed is larger than the limit of %d bytes (set max_bytes for the source to allow more)", f.max)
+	}
+	f.budget -= int64(len(body))
+	return body, nil
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Time {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return now.Add(time.Duration(secs) * time.Second)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+// toUTF8 converts a body whose Content-Type names a charset other than
+// UTF-8. RDF/XML is left to its XML declaration.
+func toUTF8(body []byte, contentType string, xml bool) ([]byte, error) {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || xml {
+		return body, nil
+	}
+	cs := strings.ToLower(strings.TrimSpace(params["charset"]))
+	switch cs {
+	case "", "utf-8", "utf8", "us-ascii":
+		return body, nil
+	}
+	enc, err := ianaindex.IANA.Encoding(cs)
+	if err != nil || enc == nil {
+		return nil, fmt.Errorf("the feed's charset %q is not one katalog can read; publish it as UTF-8", cs)
+	}
+	out, _, err := transform.Bytes(enc.NewDecoder(), body)
+	if err != nil {
+		return nil, fmt.Errorf("convert the feed from %s to UTF-8: %w", cs, err)
+	}
+	return out, nil
 }
 
 func (h *Harvester) client() *http.Client {
@@ -146,20 +322,4 @@ func NewHTTPClient() *http.Client {
 
 func (h *Harvester) userAgent() string {
 	return "katalog/" + h.Version
-}
-
-// limitedReader counts bytes and fails once more than max have been read.
-type limitedReader struct {
-	r   io.Reader
-	n   int64
-	max int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	l.n += int64(n)
-	if l.max > 0 && l.n > l.max {
-		return n, fmt.Errorf("the feed is larger than the limit of %d bytes", l.max)
-	}
-	return n, err
 }

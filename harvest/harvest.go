@@ -2,14 +2,18 @@
 // package dcat, stores each source's records in one transaction and brings
 // the search index up to date. It reaches the store and the index only
 // through the catalog interfaces.
+//
+// A run reads every page of a feed (following Hydra next links) into one
+// graph before anything is written, so a failure anywhere leaves the
+// source's previous records as they were. Unchanged feeds are recognised
+// by HTTP validators (ETag, Last-Modified), by a file's size and time, or by
+// a hash of their bytes, and then write nothing.
 package harvest
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -19,42 +23,83 @@ import (
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/dcat"
-	"github.com/katalog/katalog/dcat/rdf"
 )
 
 // Harvester runs harvests. Store and Index are required; the rest have
-// defaults. A Harvester is safe for concurrent use by runs of different
-// sources; the caller must not run one source twice at the same time.
+// defaults. A Harvester is safe for concurrent use; it runs at most one
+// harvest of a source at a time.
 type Harvester struct {
 	Store catalog.Store
 	Index catalog.Index
 
-	Client  *http.Client     // default http.DefaultClient
+	Client  *http.Client     // default NewHTTPClient()
 	Now     func() time.Time // default time.Now
 	Logger  *slog.Logger     // default slog.Default()
 	Version string           // sent in User-Agent as katalog/<Version>
 	// BaseDir resolves relative file: URLs; "" means the working directory.
 	BaseDir string
-	// MaxBytes caps the size of one feed; 0 means 200 MB.
-	MaxBytes int64
-	// Timeout caps one run, fetch to index; 0 means 30 minutes.
-	Timeout time.Duration
+	// FileRoots are the folders file: URLs may read; none means BaseDir.
+	FileRoots []string
+	// Defaults apply where a source's own limits are zero.
+	Defaults catalog.SourceLimits
+	// Progress, if set, hears how runs get on. It is called from the
+	// goroutines that run harvests and must not block.
+	Progress func(Progress)
 
 	defaultOnce   sync.Once
 	defaultClient *http.Client // when Client is nil; set once by defaultOnce
+
+	mu      sync.Mutex      // guards running
+	running map[string]bool // sources with a run in progress
 }
 
-// DefaultMaxBytes is the size limit of a feed when Harvester.MaxBytes is 0.
-const DefaultMaxBytes = 200 << 20
+// Defaults of the limits of a run.
+const (
+	DefaultMaxBytes       = 200 << 20
+	DefaultMaxPages       = 1000
+	DefaultTimeout        = 30 * time.Minute
+	DefaultMaxRemoveShare = 0.5
+)
 
 // indexBatch is how many documents go to the index at a time.
 const indexBatch = 2000
 
-func (h *Harvester) timeout() time.Duration {
-	if h.Timeout > 0 {
-		return h.Timeout
+// resolvedLimits are a run's limits with every default filled in.
+type resolvedLimits struct {
+	maxBytes       int64
+	maxPages       int
+	timeout        time.Duration
+	maxRemoveShare float64 // 0: no guard
+	allowHosts     []string
+}
+
+func (h *Harvester) limits(src *catalog.Source) resolvedLimits {
+	pick := func(own, def, fallback int64) int64 {
+		switch {
+		case own > 0:
+			return own
+		case def > 0:
+			return def
+		}
+		return fallback
 	}
-	return 30 * time.Minute
+	l := resolvedLimits{
+		maxBytes:   pick(src.Limits.MaxBytes, h.Defaults.MaxBytes, DefaultMaxBytes),
+		maxPages:   int(pick(int64(src.Limits.MaxPages), int64(h.Defaults.MaxPages), DefaultMaxPages)),
+		timeout:    time.Duration(pick(int64(src.Limits.Timeout), int64(h.Defaults.Timeout), int64(DefaultTimeout))),
+		allowHosts: append(append([]string{}, h.Defaults.AllowHosts...), src.Limits.AllowHosts...),
+	}
+	switch share := src.Limits.MaxRemoveShare; {
+	case share < 0:
+	case share > 0:
+		l.maxRemoveShare = share
+	case h.Defaults.MaxRemoveShare < 0:
+	case h.Defaults.MaxRemoveShare > 0:
+		l.maxRemoveShare = h.Defaults.MaxRemoveShare
+	default:
+		l.maxRemoveShare = DefaultMaxRemoveShare
+	}
+	return l
 }
 
 func (h *Harvester) now() time.Time {
@@ -71,17 +116,44 @@ func (h *Harvester) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// Run harvests one source and returns its run report. The report is stored
-// whatever happens; err is non-nil only when the report itself could not be
-// stored. A failed run leaves the source's previous records untouched.
-//
-// A run cut short by ctx (katalog shutting down) fails with an error that
-// says so, but does not count as a failure of the source for back-off.
+// Run harvests one source and returns its run report. It fails with an
+// ECONFLICT *catalog.Error when the source has a run in progress.
 func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, error) {
+	job, err := h.Begin(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return job.Run(ctx)
+}
+
+// Job is a harvest run that has begun (its report is stored as running) but
+// not yet done its work.
+type Job struct {
+	h   *Harvester
+	src *catalog.Source
+	run *catalog.HarvestRun
+}
+
+// ID returns the id of the job's run.
+func (j *Job) ID() string { return j.run.ID }
+
+// Begin claims a source for a run and stores the run's report as running.
+// The caller must call Run on the job.
+func (h *Harvester) Begin(ctx context.Context, name string) (*Job, error) {
 	src, err := h.Store.FindSource(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("harvest %s: %w", name, err)
 	}
+	h.mu.Lock()
+	if h.running == nil {
+		h.running = map[string]bool{}
+	}
+	if h.running[name] {
+		h.mu.Unlock()
+		return nil, catalog.Errorf(catalog.ECONFLICT, "source %s has a harvest in progress", name)
+	}
+	h.running[name] = true
+	h.mu.Unlock()
 	started := h.now()
 	run := &catalog.HarvestRun{
 		ID:      started.Format("20060102T150405.000000Z"),
@@ -90,10 +162,29 @@ func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, 
 		Status:  catalog.RunRunning,
 	}
 	if err := h.Store.PutRun(ctx, run); err != nil {
+		h.release(name)
 		return nil, fmt.Errorf("harvest %s: %w", name, err)
 	}
-	runCtx, cancel := context.WithTimeout(ctx, h.timeout())
-	findings, runErr := h.harvest(runCtx, src, run)
+	return &Job{h: h, src: src, run: run}, nil
+}
+
+func (h *Harvester) release(name string) {
+	h.mu.Lock()
+	delete(h.running, name)
+	h.mu.Unlock()
+}
+
+// Run does the job's harvest and returns its report. The report is stored
+// whatever happens; err is non-nil only when it could not be. A failed run
+// leaves the source's previous records untouched. A run cut short by ctx
+// (katalog shutting down) fails with an error that says so but does not
+// count as a failure of the source for back-off.
+func (j *Job) Run(ctx context.Context) (*catalog.HarvestRun, error) {
+	h, src, run := j.h, j.src, j.run
+	defer h.release(src.Name)
+	limits := h.limits(src)
+	runCtx, cancel := context.WithTimeout(ctx, limits.timeout)
+	findings, runErr := h.harvest(runCtx, src, limits, run)
 	cancel()
 	run.Finished = h.now()
 	src.State.LastRun = run.ID
@@ -103,7 +194,7 @@ func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, 
 	case interrupted:
 		run.Error = "interrupted: katalog was shutting down (" + runErr.Error() + ")"
 	case errors.Is(runErr, context.DeadlineExceeded):
-		run.Error = fmt.Sprintf("the harvest took longer than %s and was stopped: %v", h.timeout(), runErr)
+		run.Error = fmt.Sprintf("the harvest took longer than %s and was stopped: %v", limits.timeout, runErr)
 	default:
 		run.Error = runErr.Error()
 	}
@@ -120,21 +211,26 @@ func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, 
 		h.logger().Info("harvested", "source", src.Name, "run", run.ID, "status", run.Status,
 			"datasets", run.Stats.Datasets, "variables", run.Stats.Variables,
 			"added", run.Stats.Added, "updated", run.Stats.Updated, "removed", run.Stats.Removed,
-			"duration_ms", run.Duration().Milliseconds())
+			"pages", run.Pages, "bytes", run.Bytes, "duration_ms", run.Duration().Milliseconds())
 	}
 	if sched, err := ParseSchedule(src.Schedule); err == nil {
 		src.State.NextRun = NextRun(sched, run.Finished, src.State.Failures)
 	}
+	if run.RetryAfter.After(src.State.NextRun) {
+		src.State.NextRun = run.RetryAfter
+	}
+	h.progress(Progress{Source: src.Name, Phase: PhaseDone, Bytes: run.Bytes, Pages: run.Pages,
+		Datasets: run.Stats.Datasets, Variables: run.Stats.Variables, Run: run})
 	// Store the report even if the caller gave up waiting.
 	ctx = context.WithoutCancel(ctx)
 	if err := h.Store.PutFindings(ctx, src.Name, run.ID, findings); err != nil {
-		return run, fmt.Errorf("harvest %s: store findings: %w", name, err)
+		return run, fmt.Errorf("harvest %s: store findings: %w", src.Name, err)
 	}
 	if err := h.Store.PutRun(ctx, run); err != nil {
-		return run, fmt.Errorf("harvest %s: store run: %w", name, err)
+		return run, fmt.Errorf("harvest %s: store run: %w", src.Name, err)
 	}
 	if err := h.Store.PutSource(ctx, src); err != nil {
-		return run, fmt.Errorf("harvest %s: store source state: %w", name, err)
+		return run, fmt.Errorf("harvest %s: store source state: %w", src.Name, err)
 	}
 	return run, nil
 }
@@ -142,61 +238,66 @@ func (h *Harvester) Run(ctx context.Context, name string) (*catalog.HarvestRun, 
 // harvest does the work of a run and fills in run; src.State is updated for
 // the caller to store. An error fails the run unless run.Status says
 // otherwise.
-func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, run *catalog.HarvestRun) ([]catalog.Finding, error) {
-	f, err := h.fetch(ctx, src.URL, src.State.ETag, src.State.LastModified)
-	if f != nil {
-		run.HTTPStatus = f.status
+func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits resolvedLimits, run *catalog.HarvestRun) ([]catalog.Finding, error) {
+	start := time.Now()
+	// A release or a stale index needs the records written or indexed
+	// again, so validators that would say "unchanged" are not sent.
+	fresh := src.State.ReleaseHold
+	if fresh {
+		src.State.ETag, src.State.LastModified, src.State.Hash = "", "", ""
 	}
+	fd, err := h.readFeed(ctx, src, limits, run)
+	run.Timings.FetchParse = since(start)
 	if err != nil {
 		return nil, err
 	}
-	defer f.body.Close()
-	if f.notModified {
+	if fd.notModified {
 		return h.unchanged(ctx, src, run)
 	}
-	max := h.MaxBytes
-	if max == 0 {
-		max = DefaultMaxBytes
-	}
-	body := &limitedReader{r: f.body, max: max}
-	br := bufio.NewReaderSize(body, 64<<10)
-	format, err := chooseFormat(src.Format, f.contentType, br)
-	if err != nil {
-		return nil, err
-	}
-	run.Format = format.String()
-	res, err := dcat.Read(&ctxReader{ctx: ctx, r: br}, format, rdf.Options{Base: src.URL})
-	run.Bytes = body.n
-	run.Pages = 1
-	if err != nil {
-		return nil, fmt.Errorf("read %s feed: %w", format, err)
-	}
+
+	start = time.Now()
+	res := dcat.Decode(fd.graph)
+	fd.graph = nil // the graph is the run's largest allocation: let it go
 	snap := &res.Snapshot
 	if len(snap.Datasets) == 0 {
 		return nil, fmt.Errorf("the feed has no dcat:Dataset (read %d triples)", res.Triples)
 	}
 	prepare(src, snap)
 	run.Stats.Datasets, run.Stats.Variables = len(snap.Datasets), len(snap.Variables)
+	run.Timings.Map = since(start)
+	h.progress(Progress{Source: src.Name, Phase: PhaseStore, Bytes: run.Bytes, Pages: run.Pages, Datasets: len(snap.Datasets), Variables: len(snap.Variables)})
 
-	ch, err := h.Store.ApplySnapshot(ctx, src.Name, snap, catalog.ApplyOptions{Now: run.Started})
+	start = time.Now()
+	share := limits.maxRemoveShare
+	if src.State.ReleaseHold {
+		share = 0
+	}
+	ch, err := h.Store.ApplySnapshot(ctx, src.Name, snap, catalog.ApplyOptions{Now: run.Started, MaxRemoveShare: share})
+	run.Timings.Store = since(start)
 	if err != nil {
 		return nil, err
 	}
 	findings := append(res.Findings, conflictFindings(ch.Conflicts)...)
-	tally(run, ch, findings)
+	tally(run, snap, ch, findings)
 	if ch.Held {
 		run.Status = catalog.RunHeld
-		run.Error = ch.HeldReason
+		run.Error = ch.HeldReason + ". Nothing was changed; check the feed, and if the removals are meant, release the hold (POST /api/v1/sources/" + src.Name + "/release)."
+		src.State.Held = true
 		return findings, nil
 	}
 	// The snapshot is committed: from here on the run is ok, and the index
 	// is brought up to date even if katalog is shutting down.
 	run.Status = catalog.RunOK
-	src.State.ETag, src.State.LastModified = f.etag, f.lastMod
+	src.State.Held, src.State.ReleaseHold = false, false
+	src.State.ETag, src.State.LastModified, src.State.Hash = fd.etag, fd.lastMod, fd.hash
 	if len(ch.Added)+len(ch.Updated)+len(ch.Removed) > 0 {
 		src.State.LastChanged = run.Started
 	}
-	if err := h.updateIndex(context.WithoutCancel(ctx), src, snap, ch); err != nil {
+	start = time.Now()
+	h.progress(Progress{Source: src.Name, Phase: PhaseIndex, Bytes: run.Bytes, Pages: run.Pages, Datasets: len(snap.Datasets), Variables: len(snap.Variables)})
+	err = h.updateIndex(context.WithoutCancel(ctx), src, snap, ch)
+	run.Timings.Index = since(start)
+	if err != nil {
 		// The store has the new records; the next run indexes the whole
 		// source again. Say so rather than hide it.
 		src.State.IndexStale = true
@@ -206,11 +307,20 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, run *catal
 	return findings, nil
 }
 
-// unchanged completes a run whose feed the server says has not changed
-// since the last good run (HTTP 304): nothing is read or written, and the
-// run repeats the last good run's counts and findings.
+// unchanged completes a run whose feed has not changed since the last good
+// run: nothing is written (but a stale index is rebuilt for the source from
+// the store), and the run repeats the last good run's counts and findings.
 func (h *Harvester) unchanged(ctx context.Context, src *catalog.Source, run *catalog.HarvestRun) ([]catalog.Finding, error) {
 	run.Status = catalog.RunUnchanged
+	if src.State.IndexStale {
+		start := time.Now()
+		err := h.reindexSource(context.WithoutCancel(ctx), src.Name)
+		run.Timings.Index = since(start)
+		if err != nil {
+			return nil, fmt.Errorf("the feed is unchanged, but indexing the source again failed: %w", err)
+		}
+		src.State.IndexStale = false
+	}
 	if src.State.LastGoodRun == "" {
 		return nil, nil
 	}
@@ -221,49 +331,14 @@ func (h *Harvester) unchanged(ctx context.Context, src *catalog.Source, run *cat
 	run.Format = prev.Format
 	run.Stats = catalog.RunStats{
 		Datasets: prev.Stats.Datasets, Variables: prev.Stats.Variables,
-		Unchanged: prev.Stats.Datasets + prev.Stats.Variables,
-		Errors:    prev.Stats.Errors, Warnings: prev.Stats.Warnings,
+		Unchanged: prev.Stats.Datasets, VariablesUnchanged: prev.Stats.Variables,
+		Errors: prev.Stats.Errors, Warnings: prev.Stats.Warnings,
 	}
 	findings, err := h.Store.FindFindings(ctx, src.Name, prev.ID)
 	if err != nil {
 		return nil, nil
 	}
 	return findings, nil
-}
-
-// ctxReader stops a long parse when its context ends.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c *ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
-// chooseFormat picks the feed's syntax: the configured one, else the
-// Content-Type, else the content itself.
-func chooseFormat(configured, contentType string, br *bufio.Reader) (rdf.Format, error) {
-	if configured != "" && configured != "auto" {
-		return rdf.ParseFormat(configured)
-	}
-	if f, ok := rdf.FormatFromMediaType(contentType); ok {
-		return f, nil
-	}
-	head, err := br.Peek(4096)
-	if len(head) == 0 {
-		if err == nil || errors.Is(err, io.EOF) {
-			return 0, fmt.Errorf("the feed is empty")
-		}
-		return 0, fmt.Errorf("read feed: %w", err)
-	}
-	if f, ok := rdf.Sniff(head); ok {
-		return f, nil
-	}
-	return 0, fmt.Errorf("cannot tell the feed's RDF syntax from its Content-Type %q or its content; set format: in the source's configuration", contentType)
 }
 
 // prepare applies the source's configuration to its snapshot and computes
@@ -291,32 +366,78 @@ func prepare(src *catalog.Source, snap *catalog.Snapshot) {
 	}
 }
 
-// tally fills in the run's statistics and change lists.
-func tally(run *catalog.HarvestRun, ch *catalog.Changes, findings []catalog.Finding) {
-	run.Stats.Added, run.Stats.Updated, run.Stats.Removed = len(ch.Added), len(ch.Updated), len(ch.Removed)
-	run.Stats.Unchanged = ch.Unchanged
-	run.Added, run.Updated, run.Removed = refIDs(ch.Added), refIDs(ch.Updated), refIDs(ch.Removed)
+// tally fills in the run's statistics and change lists. Datasets count as
+// updated when they or any of their variables changed.
+func tally(run *catalog.HarvestRun, snap *catalog.Snapshot, ch *catalog.Changes, findings []catalog.Finding) {
+	c := &catalog.RunChanges{}
+	dsAdded, dsRemoved, dsUpdated := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, r := range ch.Added {
+		if r.Kind == catalog.KindDataset {
+			dsAdded[r.IRI] = true
+			c.Added = append(c.Added, refID(r))
+		} else {
+			c.VariablesAdded = append(c.VariablesAdded, refID(r))
+		}
+	}
+	for _, r := range ch.Removed {
+		if r.Kind == catalog.KindDataset {
+			dsRemoved[r.IRI] = true
+			c.Removed = append(c.Removed, refID(r))
+		} else {
+			c.VariablesRemoved = append(c.VariablesRemoved, refID(r))
+		}
+	}
+	for _, r := range ch.Updated {
+		if r.Kind == catalog.KindDataset {
+			dsUpdated[r.IRI] = true
+		} else {
+			c.VariablesUpdated = append(c.VariablesUpdated, refID(r))
+		}
+	}
+	// A dataset whose variables changed is updated too.
+	for _, refs := range [][]catalog.Ref{ch.Added, ch.Updated, ch.Removed} {
+		for _, r := range refs {
+			if r.Kind == catalog.KindVariable && !dsAdded[r.Dataset] && !dsRemoved[r.Dataset] {
+				dsUpdated[r.Dataset] = true
+			}
+		}
+	}
+	ids := make(map[string]string, len(snap.Datasets))
+	for _, d := range snap.Datasets {
+		ids[d.IRI] = d.Identifier
+	}
+	for iri := range dsUpdated {
+		if id, ok := ids[iri]; ok {
+			c.Updated = append(c.Updated, id)
+		}
+	}
+	for _, l := range [][]string{c.Added, c.Updated, c.Removed, c.VariablesAdded, c.VariablesUpdated, c.VariablesRemoved} {
+		sort.Strings(l)
+	}
+	s := &run.Stats
+	s.Added, s.Updated, s.Removed = len(c.Added), len(c.Updated), len(c.Removed)
+	s.Unchanged = len(snap.Datasets) - s.Added - s.Updated
+	s.VariablesAdded, s.VariablesUpdated, s.VariablesRemoved = len(c.VariablesAdded), len(c.VariablesUpdated), len(c.VariablesRemoved)
+	s.VariablesUnchanged = len(snap.Variables) - s.VariablesAdded - s.VariablesUpdated
+	if ch.Held {
+		s.Added, s.Updated, s.Unchanged, s.VariablesAdded, s.VariablesUpdated, s.VariablesUnchanged = 0, 0, 0, 0, 0, 0
+	}
 	for _, f := range findings {
 		switch f.Severity {
 		case catalog.SeverityError:
-			run.Stats.Errors++
+			s.Errors++
 		case catalog.SeverityWarning:
-			run.Stats.Warnings++
+			s.Warnings++
 		}
 	}
+	run.Changes = c
 }
 
-func refIDs(refs []catalog.Ref) []string {
-	out := make([]string, 0, len(refs))
-	for _, r := range refs {
-		id := r.Identifier
-		if id == "" {
-			id = r.IRI
-		}
-		out = append(out, id)
+func refID(r catalog.Ref) string {
+	if r.Identifier != "" {
+		return r.Identifier
 	}
-	sort.Strings(out)
-	return out
+	return r.IRI
 }
 
 func conflictFindings(cs []catalog.Conflict) []catalog.Finding {
@@ -336,81 +457,17 @@ func conflictFindings(cs []catalog.Conflict) []catalog.Finding {
 	return out
 }
 
-// updateIndex brings the index in line with what ApplySnapshot changed:
-// changed records are indexed again (a changed dataset with all its
-// variables, whose documents carry the dataset's title and publisher), and
-// withdrawn ones are deleted.
-func (h *Harvester) updateIndex(ctx context.Context, src *catalog.Source, snap *catalog.Snapshot, ch *catalog.Changes) error {
-	if h.Index == nil {
-		return nil
-	}
-	datasets := make(map[string]*catalog.Dataset, len(snap.Datasets))
-	for i := range snap.Datasets {
-		datasets[snap.Datasets[i].IRI] = &snap.Datasets[i]
-	}
-	lists := make(map[string]*catalog.CodeList, len(snap.CodeLists))
-	for i := range snap.CodeLists {
-		lists[snap.CodeLists[i].IRI] = &snap.CodeLists[i]
-	}
-	changedDS := make(map[string]bool)
-	changedVar := make(map[string]bool)
-	for _, refs := range [][]catalog.Ref{ch.Added, ch.Updated} {
-		for _, r := range refs {
-			if r.Kind == catalog.KindDataset {
-				changedDS[r.IRI] = true
-			} else {
-				changedVar[r.IRI] = true
-			}
-		}
-	}
-	// After a failed index update every record of the source is indexed
-	// again, changed or not.
-	all := src.State.IndexStale
-	var docs []catalog.Document
-	flush := func(force bool) error {
-		if len(docs) == 0 || (!force && len(docs) < indexBatch) {
-			return nil
-		}
-		err := h.Index.Index(ctx, docs)
-		docs = docs[:0]
-		return err
-	}
-	for i := range snap.Datasets {
-		if d := &snap.Datasets[i]; all || changedDS[d.IRI] {
-			docs = append(docs, catalog.Document{Dataset: d})
-		}
-	}
-	for i := range snap.Variables {
-		v := &snap.Variables[i]
-		if !all && !changedVar[v.IRI] && !changedDS[v.Dataset] {
-			continue
-		}
-		docs = append(docs, catalog.Document{Dataset: datasets[v.Dataset], Variable: v, CodeList: lists[v.CodeList]})
-		if err := flush(false); err != nil {
-			return err
-		}
-	}
-	if err := flush(true); err != nil {
-		return err
-	}
-	var gone []string
-	for _, r := range ch.Removed {
-		gone = append(gone, r.IRI)
-	}
-	if len(gone) > 0 {
-		return h.Index.Delete(ctx, src.Name, gone)
-	}
-	return nil
-}
-
 // Summary is a one-line account of a run for logs and terminals.
 func Summary(run *catalog.HarvestRun) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", run.Source, run.Status)
 	if run.Status != catalog.RunFailed {
-		fmt.Fprintf(&b, ", %d datasets, %d variables (added %d, updated %d, unchanged %d, removed %d; %d errors, %d warnings)",
-			run.Stats.Datasets, run.Stats.Variables, run.Stats.Added, run.Stats.Updated, run.Stats.Unchanged, run.Stats.Removed,
-			run.Stats.Errors, run.Stats.Warnings)
+		s := run.Stats
+		fmt.Fprintf(&b, ", %d datasets (added %d, updated %d, unchanged %d, removed %d), %d variables (added %d, updated %d, removed %d); %d errors, %d warnings",
+			s.Datasets, s.Added, s.Updated, s.Unchanged, s.Removed, s.Variables, s.VariablesAdded, s.VariablesUpdated, s.VariablesRemoved, s.Errors, s.Warnings)
+	}
+	if run.Pages > 1 {
+		fmt.Fprintf(&b, ", %d pages", run.Pages)
 	}
 	fmt.Fprintf(&b, " in %s", run.Duration().Round(time.Millisecond))
 	if run.Error != "" {

@@ -50,9 +50,7 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 			hit.Temporal = ds.Temporal
 		}
 		title, desc = v.Title, v.Description
-		f[fieldName] = v.Name
 		f[fieldNameLower] = strings.ToLower(v.Name)
-		f[fieldNameText] = v.Name
 		if d.CodeList != nil {
 			codes := map[string][]string{}
 			for _, c := range d.CodeList.Codes {
@@ -82,7 +80,6 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	addText(f, fieldDescription, desc, langs)
 	f[fieldType] = string(hit.Type)
 	f[fieldIdentifier] = hit.Identifier
-	f[fieldDatasetTitle] = joinText(ds.Title)
 	f[fieldSortTitle] = strings.ToLower(firstNonEmpty(title.String(), hit.Name, hit.Identifier))
 	f[fieldModified] = ds.Modified
 	// An empty facet value is left out: the record then counts as missing
@@ -138,14 +135,6 @@ func langField(lang string) string {
 		return lang
 	}
 	return "other"
-}
-
-func joinText(t catalog.Text) string {
-	parts := make([]string, 0, len(t))
-	for _, l := range t.Langs() {
-		parts = append(parts, t[l])
-	}
-	return strings.Join(parts, "\n")
 }
 
 func publisherRef(a *catalog.Agent) catalog.AgentRef {

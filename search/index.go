@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/katalog/katalog/catalog"
@@ -30,6 +31,20 @@ type Index struct {
 	labels map[string]map[string]catalog.Text // facet → value → label
 
 	persist sync.Mutex // serialises writing the labels with their batch
+
+	batches, indexed, deleted atomic.Uint64 // writes since Open
+}
+
+// Writes counts what an Index has written since it was opened.
+type Writes struct {
+	Batches uint64 // batches committed
+	Indexed uint64 // documents added or replaced
+	Deleted uint64 // documents deleted
+}
+
+// Writes returns how much the index has written since it was opened.
+func (x *Index) Writes() Writes {
+	return Writes{Batches: x.batches.Load(), Indexed: x.indexed.Load(), Deleted: x.deleted.Load()}
 }
 
 var _ catalog.Index = (*Index)(nil)
@@ -113,6 +128,8 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 		}
 		learnLabels(learned, d)
 	}
+	x.batches.Add(1)
+	x.indexed.Add(uint64(len(docs)))
 	if !x.mergeLabels(learned) {
 		return x.idx.Batch(b)
 	}
@@ -135,6 +152,8 @@ func (x *Index) Delete(ctx context.Context, source string, iris []string) error 
 	for _, iri := range iris {
 		b.Delete(docID(source, iri))
 	}
+	x.batches.Add(1)
+	x.deleted.Add(uint64(len(iris)))
 	return x.idx.Batch(b)
 }
 

@@ -11,7 +11,7 @@ import (
 
 // mappingVersion changes whenever the index mapping or the document shape
 // changes; an index with another version is rebuilt from the store.
-const mappingVersion = "2"
+const mappingVersion = "3"
 
 // textLanguage is one language of the per-language text fields.
 type textLanguage struct {
@@ -33,19 +33,16 @@ func textLanguages() []textLanguage {
 
 // Field names of an index document.
 const (
-	fieldType         = "type"
-	fieldName         = "name"
-	fieldNameLower    = "name_lower"
-	fieldNameText     = "name_text"
-	fieldIdentifier   = "identifier"
-	fieldTitle        = "title_"       // + language suffix
-	fieldDescription  = "description_" // + language suffix
-	fieldCodes        = "codes_"       // + language suffix
-	fieldKeywords     = "keywords"
-	fieldDatasetTitle = "dataset_title"
-	fieldSortTitle    = "sort_title"
-	fieldModified     = "modified"
-	fieldHit          = "hit"
+	fieldType        = "type"
+	fieldNameLower   = "name_lower"
+	fieldIdentifier  = "identifier"
+	fieldTitle       = "title_"       // + language suffix
+	fieldDescription = "description_" // + language suffix
+	fieldCodes       = "codes_"       // + language suffix
+	fieldKeywords    = "keywords"
+	fieldSortTitle   = "sort_title"
+	fieldModified    = "modified"
+	fieldHit         = "hit"
 )
 
 func newMapping() mapping.IndexMapping {
@@ -75,7 +72,6 @@ func newMapping() mapping.IndexMapping {
 		dm.AddFieldMappingsAt(name, f)
 	}
 	kw(fieldType)
-	kw(fieldName)
 	kw(fieldNameLower)
 	kw(fieldIdentifier)
 	kw(fieldSortTitle)
@@ -83,9 +79,7 @@ func newMapping() mapping.IndexMapping {
 	for _, facet := range facetFields() {
 		kw(facet)
 	}
-	text(fieldNameText, standard.Name, false)
 	text(fieldKeywords, standard.Name, false)
-	text(fieldDatasetTitle, standard.Name, false)
 	for _, l := range textLanguages() {
 		text(fieldTitle+l.suffix, l.analyzer, true)
 		text(fieldDescription+l.suffix, l.analyzer, true)

@@ -30,8 +30,7 @@ const (
 // first, then titles, then descriptions and code labels.
 const (
 	boostName        = 20
-	boostNameLower   = 15
-	boostNameText    = 4
+	boostNameWord    = 6
 	boostIdentifier  = 20
 	boostTitle       = 3
 	boostDescription = 1
@@ -56,7 +55,11 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 	if err := normalize(req); err != nil {
 		return nil, err
 	}
-	q := buildQuery(req, "")
+	inDatasets, err := x.datasetsNamed(ctx, req.Query)
+	if err != nil {
+		return nil, err
+	}
+	q := buildQuery(req, "", inDatasets)
 	text := strings.TrimSpace(req.Query) != ""
 	from, size := (req.Page-1)*req.Size, req.Size
 	// A page that starts inside the diversified window is cut from the
@@ -117,7 +120,7 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 		if len(req.Filters[name]) == 0 {
 			continue
 		}
-		fr := bleve.NewSearchRequestOptions(buildQuery(req, name), 0, 0, false)
+		fr := bleve.NewSearchRequestOptions(buildQuery(req, name, inDatasets), 0, 0, false)
 		fr.AddFacet(name, bleve.NewFacetRequest(name, facetSize))
 		res, err := x.idx.SearchInContext(ctx, fr)
 		if err != nil {
@@ -236,13 +239,14 @@ func isFacet(name string) bool {
 }
 
 // buildQuery turns a request into a Bleve query: the text matched against
-// the name, title, description and code-label fields, AND the type, AND
-// each facet's selection (values of one facet OR-ed) but that of the facet
-// named skip.
-func buildQuery(req *catalog.SearchRequest, skip string) query.Query {
+// the name, title, description and code-label fields (or the record being in
+// one of inDatasets, whose titles match the text), AND the type, AND each
+// facet's selection (values of one facet OR-ed) but that of the facet named
+// skip.
+func buildQuery(req *catalog.SearchRequest, skip string, inDatasets []string) query.Query {
 	var must []query.Query
 	if text := strings.TrimSpace(req.Query); text != "" {
-		must = append(must, textQuery(text))
+		must = append(must, textQuery(text, inDatasets))
 	} else {
 		must = append(must, bleve.NewMatchAllQuery())
 	}
@@ -266,23 +270,65 @@ func buildQuery(req *catalog.SearchRequest, skip string) query.Query {
 	return bleve.NewConjunctionQuery(must...)
 }
 
+// maxNamedDatasets caps how many datasets whose titles match a query lend
+// their variables to its results.
+const maxNamedDatasets = 50
+
+// datasetsNamed returns the identifiers of the datasets whose titles match
+// text, so that "pasientregister" also finds the variables of the patient
+// register: variable documents do not repeat their dataset's title, which
+// would cost every one of them an analysed field.
+func (x *Index) datasetsNamed(ctx context.Context, text string) ([]string, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, nil
+	}
+	var titles []query.Query
+	for _, l := range textLanguages() {
+		titles = append(titles, match(fieldTitle+l.suffix, text, 1))
+	}
+	q := bleve.NewConjunctionQuery(termQuery(fieldType, string(catalog.KindDataset)), bleve.NewDisjunctionQuery(titles...))
+	sr := bleve.NewSearchRequestOptions(q, maxNamedDatasets, 0, false)
+	sr.Fields = []string{fieldHit}
+	res, err := x.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: datasets: %w", err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		hit, err := toHit(h)
+		if err != nil {
+			return nil, err
+		}
+		if hit.Identifier != "" {
+			ids = append(ids, hit.Identifier)
+		}
+	}
+	return ids, nil
+}
+
 // textQuery matches free text against every text field, each analysed by
-// its own language's analyzer.
-func textQuery(text string) query.Query {
+// its own language's analyzer, and matches the records of inDatasets.
+func textQuery(text string, inDatasets []string) query.Query {
 	var should []query.Query
 	add := func(q query.Query) { should = append(should, q) }
 	exact := strings.TrimSpace(text)
-	add(boosted(termQuery(fieldName, exact), boostName))
-	add(boosted(termQuery(fieldNameLower, strings.ToLower(exact)), boostNameLower))
+	add(boosted(termQuery(fieldNameLower, strings.ToLower(exact)), boostName))
+	// A variable name among other words: "SVLEN hodeomkrets".
+	if words := strings.Fields(exact); len(words) > 1 {
+		for _, w := range words {
+			add(boosted(termQuery(fieldNameLower, strings.ToLower(w)), boostNameWord))
+		}
+	}
 	add(boosted(termQuery(fieldIdentifier, exact), boostIdentifier))
-	add(match(fieldNameText, text, boostNameText))
 	for _, l := range textLanguages() {
 		add(match(fieldTitle+l.suffix, text, boostTitle))
 		add(match(fieldDescription+l.suffix, text, boostDescription))
 		add(match(fieldCodes+l.suffix, text, boostCodes))
 	}
 	add(match(fieldKeywords, text, boostKeywords))
-	add(match(fieldDatasetTitle, text, boostDataset))
+	for _, id := range inDatasets {
+		add(boosted(termQuery(catalog.FacetDataset, id), boostDataset))
+	}
 	return bleve.NewDisjunctionQuery(should...)
 }
 

@@ -19,11 +19,16 @@ import (
 
 // Config is what a Server needs. Store and Index are required.
 type Config struct {
-	Store   catalog.Store
-	Index   catalog.Index
-	Logger  *slog.Logger
-	Version string
-	Now     func() time.Time
+	Store catalog.Store
+	Index catalog.Index
+	// Harvests starts runs for the admin API; nil leaves those routes
+	// answering that harvesting is not available here.
+	Harvests catalog.Harvests
+	// AdminToken is the bearer token of the admin API; "" closes it.
+	AdminToken string
+	Logger     *slog.Logger
+	Version    string
+	Now        func() time.Time
 	// Ready reports whether the server can answer searches; nil means
 	// always. /readyz answers 503 until it is true.
 	Ready func() bool
@@ -31,13 +36,15 @@ type Config struct {
 
 // Server serves the API and the explorer. It is safe for concurrent use.
 type Server struct {
-	echo  *echo.Echo
-	store catalog.Store
-	index catalog.Index
-	log   *slog.Logger
-	now   func() time.Time
-	ready func() bool
-	pages *pages
+	echo       *echo.Echo
+	store      catalog.Store
+	index      catalog.Index
+	harvests   catalog.Harvests
+	adminToken string
+	log        *slog.Logger
+	now        func() time.Time
+	ready      func() bool
+	pages      *pages
 
 	version string
 }
@@ -46,13 +53,15 @@ type Server struct {
 // embedded templates do not parse.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		echo:    echo.New(),
-		store:   cfg.Store,
-		index:   cfg.Index,
-		log:     cfg.Logger,
-		now:     cfg.Now,
-		ready:   cfg.Ready,
-		version: cfg.Version,
+		echo:       echo.New(),
+		store:      cfg.Store,
+		index:      cfg.Index,
+		harvests:   cfg.Harvests,
+		adminToken: cfg.AdminToken,
+		log:        cfg.Logger,
+		now:        cfg.Now,
+		ready:      cfg.Ready,
+		version:    cfg.Version,
 	}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -12,7 +12,10 @@ import (
 func (s *Server) registerSourceRoutes(g *echo.Group) {
 	g.GET("/sources", s.handleSourceList)
 	g.GET("/sources/:name/runs", s.handleSourceRuns)
+	g.GET("/sources/:name/runs/:run", s.handleSourceRun)
 	g.GET("/sources/:name/findings", s.handleSourceFindings)
+	g.POST("/sources/:name/harvest", s.handleSourceHarvest, s.requireAdmin)
+	g.POST("/sources/:name/release", s.handleSourceRelease, s.requireAdmin)
 }
 
 // sourceView is a source as the API lists it (CONTRACT.md).
@@ -88,6 +91,14 @@ func (s *Server) handleSourceRuns(c echo.Context) error {
 		out = append(out, newRunView(&runs[i]))
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) handleSourceRun(c echo.Context) error {
+	run, err := s.store.FindRunByID(c.Request().Context(), c.Param("name"), c.Param("run"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newRunView(run))
 }
 
 func (s *Server) handleSourceFindings(c echo.Context) error {

@@ -46,7 +46,8 @@ func checkRunShape(t *testing.T, where string, raw json.RawMessage) {
 	}
 	var r map[string]json.RawMessage
 	json.Unmarshal(raw, &r)
-	want := []string{"added", "datasets", "errors", "removed", "unchanged", "updated", "variables", "warnings"}
+	want := []string{"added", "datasets", "errors", "removed", "unchanged", "updated", "variables",
+		"variables_added", "variables_removed", "variables_unchanged", "variables_updated", "warnings"}
 	if got := keys(t, r["stats"]); !slices.Equal(got, want) {
 		t.Errorf("%s: run stats keys %v; want %v", where, got, want)
 	}

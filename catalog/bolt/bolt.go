@@ -29,6 +29,7 @@ const (
 	bucketSources  = "sources"
 	bucketRuns     = "runs"
 	bucketFindings = "findings"
+	bucketChanges  = "changes" // run → catalog.RunChanges
 	bucketIDs      = "ids"
 	bucketRecords  = "records"
 
@@ -59,6 +60,9 @@ func Open(path string) (*DB, error) {
 		Timeout:        time.Second,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
+		// Address space, not memory: a large first mapping spares the
+		// remaps (each of which copies every live node) as the file grows.
+		InitialMmapSize: 2 << 30,
 	})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open store %s: the file is in use by another katalog process", path)
@@ -67,7 +71,7 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketMeta, bucketSources, bucketRuns, bucketFindings, bucketIDs, bucketRecords} {
+		for _, name := range []string{bucketMeta, bucketSources, bucketRuns, bucketFindings, bucketChanges, bucketIDs, bucketRecords} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return err
 			}
@@ -133,13 +137,22 @@ func (s *DB) FindSources(ctx context.Context) ([]catalog.Source, error) {
 	return out, err
 }
 
-// PutRun implements catalog.Store.
+// PutRun implements catalog.Store. The run's Changes are kept apart, so
+// that listing runs does not read them.
 func (s *DB) PutRun(ctx context.Context, run *catalog.HarvestRun) error {
 	if run.ID == "" || run.Source == "" {
 		return catalog.Errorf(catalog.EINVALID, "a run needs an id and a source")
 	}
+	r := *run
+	r.Changes = nil
+	key := runKey(run.Source, run.ID)
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket([]byte(bucketRuns)), runKey(run.Source, run.ID), run)
+		if run.Changes != nil {
+			if err := putJSON(tx.Bucket([]byte(bucketChanges)), key, run.Changes); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket([]byte(bucketRuns)), key, &r)
 	})
 }
 
@@ -175,11 +188,19 @@ func (s *DB) FindRuns(ctx context.Context, source string, limit int) ([]catalog.
 func (s *DB) FindRunByID(ctx context.Context, source, id string) (*catalog.HarvestRun, error) {
 	var run catalog.HarvestRun
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket([]byte(bucketRuns)).Get(runKey(source, id))
+		key := runKey(source, id)
+		v := tx.Bucket([]byte(bucketRuns)).Get(key)
 		if v == nil {
 			return catalog.Errorf(catalog.ENOTFOUND, "source %q has no run %q", source, id)
 		}
-		return json.Unmarshal(v, &run)
+		if err := json.Unmarshal(v, &run); err != nil {
+			return err
+		}
+		if c := tx.Bucket([]byte(bucketChanges)).Get(key); c != nil {
+			run.Changes = &catalog.RunChanges{}
+			return json.Unmarshal(c, run.Changes)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

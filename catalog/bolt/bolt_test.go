@@ -177,7 +177,8 @@ func TestRuns(t *testing.T) {
 	done := catalog.HarvestRun{
 		ID: ids["a"][4], Source: "a", Started: t1.Add(4 * time.Hour), Finished: t1.Add(4*time.Hour + time.Minute),
 		Status: catalog.RunOK, Stats: catalog.RunStats{Datasets: 3, Variables: 12, Added: 15},
-		Added: []string{"MFR"}, Bytes: 1024, Pages: 1, HTTPStatus: 200, Format: "turtle",
+		Changes: &catalog.RunChanges{Added: []string{"MFR"}, VariablesAdded: []string{"MFR:A", "MFR:B"}},
+		Bytes:   1024, Pages: 1, HTTPStatus: 200, Format: "turtle",
 	}
 	if err := s.PutRun(ctx, &done); err != nil {
 		t.Fatalf("PutRun(update) = %v", err)
@@ -224,6 +225,11 @@ func TestRuns(t *testing.T) {
 		}
 	}
 
+	// Lists of runs leave the change lists out; one run has them.
+	listed, err := s.FindRuns(ctx, "a", 1)
+	if err != nil || len(listed) != 1 || listed[0].ID != done.ID || listed[0].Changes != nil {
+		t.Errorf("FindRuns(a, 1) = %+v, %v; want the finished run without its changes", listed, err)
+	}
 	got, err := s.FindRunByID(ctx, "a", done.ID)
 	if err != nil {
 		t.Fatalf("FindRunByID(a, %s) error = %v", done.ID, err)

@@ -55,7 +55,7 @@ func getRecord(tx *bolt.Tx, source, bucket, iri string, dst any) error {
 	if err != nil {
 		return fmt.Errorf("record <%s>: %w", iri, err)
 	}
-	return json.Unmarshal(h.body, dst)
+	return h.decode(dst)
 }
 
 // FindDatasetByIRI implements catalog.Store.
@@ -89,7 +89,7 @@ func (s *DB) FindDatasets(ctx context.Context, f catalog.DatasetFilter) ([]catal
 					return nil
 				}
 				var d catalog.Dataset
-				if err := json.Unmarshal(h.body, &d); err != nil {
+				if err := h.decode(&d); err != nil {
 					return fmt.Errorf("dataset <%s>: %w", k, err)
 				}
 				out = append(out, d)
@@ -120,7 +120,7 @@ func (s *DB) FindVariables(ctx context.Context, f catalog.VariableFilter) ([]cat
 			return nil
 		}
 		var vr catalog.Variable
-		if err := json.Unmarshal(h.body, &vr); err != nil {
+		if err := h.decode(&vr); err != nil {
 			return fmt.Errorf("variable <%s>: %w", k, err)
 		}
 		out = append(out, vr)
@@ -229,5 +229,5 @@ func belongsTo(v []byte, dataset string) bool {
 	var ref struct {
 		Dataset string `json:"dataset"`
 	}
-	return json.Unmarshal(h.body, &ref) == nil && ref.Dataset == dataset
+	return h.decode(&ref) == nil && ref.Dataset == dataset
 }

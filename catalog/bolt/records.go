@@ -6,18 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
+	"github.com/golang/snappy"
 	"github.com/katalog/katalog/catalog"
 	bolt "go.etcd.io/bbolt"
 )
 
-// A record value is a header followed by the record's JSON:
-// byte 0 the format (1), byte 1 flags, byte 2 the hash length n, then n
-// bytes of content hash.
+// A record value is a header followed by the record's JSON, compressed with
+// Snappy: byte 0 the format (1), byte 1 flags, byte 2 the hash length n,
+// then n bytes of content hash.
 const (
 	recordFormat  = 1
 	flagWithdrawn = 1
+	flagSnappy    = 2
 )
 
 func encodeRecord(hash string, withdrawn bool, v any) ([]byte, error) {
@@ -28,14 +31,14 @@ func encodeRecord(hash string, withdrawn bool, v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var flags byte
+	flags := byte(flagSnappy)
 	if withdrawn {
 		flags |= flagWithdrawn
 	}
-	out := make([]byte, 0, 3+len(hash)+len(body))
-	out = append(out, recordFormat, flags, byte(len(hash)))
-	out = append(out, hash...)
-	return append(out, body...), nil
+	out := make([]byte, 3+len(hash), 3+len(hash)+snappy.MaxEncodedLen(len(body)))
+	out[0], out[1], out[2] = recordFormat, flags, byte(len(hash))
+	copy(out[3:], hash)
+	return append(out, snappy.Encode(out[len(out):cap(out)], body)...), nil
 }
 
 // header is the decoded header of a record value. body aliases bbolt memory
@@ -43,7 +46,20 @@ func encodeRecord(hash string, withdrawn bool, v any) ([]byte, error) {
 type header struct {
 	hash      string
 	withdrawn bool
+	snappy    bool
 	body      []byte
+}
+
+// decode reads the record's JSON into dst.
+func (h header) decode(dst any) error {
+	body := h.body
+	if h.snappy {
+		var err error
+		if body, err = snappy.Decode(nil, body); err != nil {
+			return fmt.Errorf("decompress record: %w", err)
+		}
+	}
+	return json.Unmarshal(body, dst)
 }
 
 func decodeHeader(v []byte) (header, error) {
@@ -54,6 +70,7 @@ func decodeHeader(v []byte) (header, error) {
 	return header{
 		hash:      string(v[3 : 3+n]),
 		withdrawn: v[1]&flagWithdrawn != 0,
+		snappy:    v[1]&flagSnappy != 0,
 		body:      v[3+n:],
 	}, nil
 }
@@ -104,7 +121,7 @@ type oldRecord struct {
 }
 
 func readHeaders(b *bolt.Bucket) (map[string]header, []oldRecord, error) {
-	byKey := make(map[string]header, b.Stats().KeyN)
+	byKey := make(map[string]header)
 	var ordered []oldRecord
 	err := b.ForEach(func(k, v []byte) error {
 		h, err := decodeHeader(v)
@@ -158,6 +175,40 @@ type applier struct {
 	ch     *catalog.Changes
 	sb     *sourceBuckets
 	ids    *bolt.Bucket
+
+	// Writes wait in pending until the end of the transaction and then go
+	// in key order: bbolt keeps a transaction's nodes unsplit until commit,
+	// so inserting tens of thousands of keys out of order costs a copy of
+	// the node per insert.
+	pending map[*bolt.Bucket][]kv
+	written map[string]bool // variable IRIs written by this transaction
+}
+
+type kv struct{ k, v []byte }
+
+// put queues a write.
+func (a *applier) put(b *bolt.Bucket, k, v []byte) {
+	a.pending[b] = append(a.pending[b], kv{k, v})
+}
+
+// flush writes the queued writes, bucket by bucket, in key order. For a
+// key queued twice the later write wins.
+func (a *applier) flush() error {
+	for b, kvs := range a.pending {
+		// Keys go in in order, so pages can be filled almost full.
+		b.FillPercent = 0.9
+		sort.SliceStable(kvs, func(i, j int) bool { return bytes.Compare(kvs[i].k, kvs[j].k) < 0 })
+		for i, w := range kvs {
+			if i+1 < len(kvs) && bytes.Equal(kvs[i+1].k, w.k) {
+				continue
+			}
+			if err := b.Put(w.k, w.v); err != nil {
+				return err
+			}
+		}
+	}
+	clear(a.pending)
+	return nil
 }
 
 func newApplier(tx *bolt.Tx, source string, now time.Time, ch *catalog.Changes) (*applier, error) {
@@ -165,7 +216,10 @@ func newApplier(tx *bolt.Tx, source string, now time.Time, ch *catalog.Changes) 
 	if err != nil {
 		return nil, err
 	}
-	return &applier{tx: tx, source: source, now: now, ch: ch, sb: sb, ids: tx.Bucket([]byte(bucketIDs))}, nil
+	return &applier{
+		tx: tx, source: source, now: now, ch: ch, sb: sb, ids: tx.Bucket([]byte(bucketIDs)),
+		pending: map[*bolt.Bucket][]kv{}, written: map[string]bool{},
+	}, nil
 }
 
 func (a *applier) apply(snap *catalog.Snapshot, maxRemoveShare float64) error {
@@ -273,7 +327,7 @@ func (a *applier) apply(snap *catalog.Snapshot, maxRemoveShare float64) error {
 			return err
 		}
 	}
-	return nil
+	return a.flush()
 }
 
 // massDeletion returns why a snapshot must be held, or "".
@@ -363,7 +417,7 @@ func classify(iri, hash string, old map[string]header, was any) (status, error) 
 	case !prev.withdrawn && prev.hash == hash:
 		return statusUnchanged, nil
 	}
-	if err := json.Unmarshal(prev.body, was); err != nil {
+	if err := prev.decode(was); err != nil {
 		return 0, err
 	}
 	if prev.withdrawn {
@@ -416,7 +470,8 @@ func (a *applier) putDataset(d *catalog.Dataset, old map[string]header) error {
 	if err != nil {
 		return err
 	}
-	return a.sb.datasets.Put([]byte(d.IRI), data)
+	a.put(a.sb.datasets, []byte(d.IRI), data)
+	return nil
 }
 
 func (a *applier) putVariable(v *catalog.Variable, old map[string]header) error {
@@ -443,7 +498,9 @@ func (a *applier) putVariable(v *catalog.Variable, old map[string]header) error 
 	if err != nil {
 		return err
 	}
-	return a.sb.variables.Put([]byte(v.IRI), data)
+	a.put(a.sb.variables, []byte(v.IRI), data)
+	a.written[v.IRI] = true
+	return nil
 }
 
 // firstSeen keeps a stored record's first-seen time, or starts one now.
@@ -456,7 +513,7 @@ func firstSeen(was, now time.Time) time.Time {
 
 func (a *applier) withdrawDataset(r oldRecord) error {
 	var d catalog.Dataset
-	if err := json.Unmarshal(r.body, &d); err != nil {
+	if err := r.decode(&d); err != nil {
 		return err
 	}
 	t := a.now
@@ -466,12 +523,13 @@ func (a *applier) withdrawDataset(r oldRecord) error {
 	if err != nil {
 		return err
 	}
-	return a.sb.datasets.Put(r.key, data)
+	a.put(a.sb.datasets, r.key, data)
+	return nil
 }
 
 func (a *applier) withdrawVariable(r oldRecord) error {
 	var v catalog.Variable
-	if err := json.Unmarshal(r.body, &v); err != nil {
+	if err := r.decode(&v); err != nil {
 		return err
 	}
 	t := a.now
@@ -481,7 +539,8 @@ func (a *applier) withdrawVariable(r oldRecord) error {
 	if err != nil {
 		return err
 	}
-	return a.sb.variables.Put(r.key, data)
+	a.put(a.sb.variables, r.key, data)
+	return nil
 }
 
 // putOrder records the order of a dataset's variables, rewriting it only
@@ -511,11 +570,11 @@ func (a *applier) putOrder(dataset string, iris []string) error {
 		}
 	}
 	for i, iri := range iris {
-		if err := a.sb.order.Put(orderKey(dataset, i), []byte(iri)); err != nil {
-			return err
-		}
-		if err := a.setPosition(iri, i); err != nil {
-			return err
+		a.put(a.sb.order, orderKey(dataset, i), []byte(iri))
+		if !a.written[iri] {
+			if err := a.setPosition(iri, i); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -533,7 +592,7 @@ func (a *applier) setPosition(iri string, pos int) error {
 		return err
 	}
 	var vr catalog.Variable
-	if err := json.Unmarshal(h.body, &vr); err != nil {
+	if err := h.decode(&vr); err != nil {
 		return err
 	}
 	if vr.Position == pos {
@@ -544,7 +603,8 @@ func (a *applier) setPosition(iri string, pos int) error {
 	if err != nil {
 		return err
 	}
-	return a.sb.variables.Put([]byte(iri), data)
+	a.put(a.sb.variables, []byte(iri), data)
+	return nil
 }
 
 // claimID points an identifier at a record of this source and returns the
@@ -573,7 +633,8 @@ func (a *applier) claimID(kind catalog.RecordKind, identifier, iri string) (stri
 			return a.claimID(kind, iri, iri)
 		}
 	}
-	return identifier, a.ids.Put(key, want)
+	a.put(a.ids, key, want)
+	return identifier, nil
 }
 
 // heldID returns the identifier an unchanged stored record goes by: its

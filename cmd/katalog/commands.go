@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -45,10 +47,34 @@ func openApp(ctx context.Context, cfg *config, dataDir string, log *slog.Logger)
 			return nil, err
 		}
 		a.harvester = &harvest.Harvester{
-			Store: store, Index: a.index, Logger: log, Version: version, BaseDir: cfg.BaseDir,
+			Store: store, Index: a.index, Logger: log, Version: version,
+			BaseDir: cfg.BaseDir, FileRoots: cfg.FileRoots, Defaults: cfg.Defaults,
+		}
+		if n, err := a.harvester.Recover(ctx); err != nil {
+			a.close()
+			return nil, err
+		} else if n > 0 {
+			log.Warn("runs left running by a stopped katalog are marked failed", "runs", n)
 		}
 	}
 	return a, nil
+}
+
+// workers is how many sources are harvested at a time.
+func (a *app) workers() int {
+	if a.cfg.Workers > 0 {
+		return a.cfg.Workers
+	}
+	return 2
+}
+
+// adminToken returns the admin API's bearer token from the environment
+// variable the configuration names; "" leaves the admin API closed.
+func (a *app) adminToken() string {
+	if a.cfg.AdminTokenEnv == "" {
+		return ""
+	}
+	return os.Getenv(a.cfg.AdminTokenEnv)
 }
 
 func (a *app) openIndex(ctx context.Context, path string) error {
@@ -139,7 +165,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if ctx.Err() != nil {
 		return nil // a signal during the first harvest: a clean stop
 	}
-	srv, err := web.New(web.Config{Store: a.store, Index: a.index, Logger: log, Version: version})
+	sched := &harvest.Scheduler{Harvester: a.harvester, Sources: a.sourceNames(), Workers: a.workers(), Grace: shutdownGrace}
+	token := a.adminToken()
+	if token == "" {
+		log.Warn("the admin API is closed: set the environment variable named by admin_token_env to open it", "admin_token_env", a.cfg.AdminTokenEnv)
+	}
+	srv, err := web.New(web.Config{Store: a.store, Index: a.index, Harvests: sched, AdminToken: token, Logger: log, Version: version})
 	if err != nil {
 		return err
 	}
@@ -148,19 +179,24 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("katalog serving", "addr", "http://"+l.Addr().String(), "data", *dataDir, "version", version)
+	// On a signal the scheduler and the server stop together: runs in
+	// flight and requests each get shutdownGrace to finish.
 	schedCtx, stopSched := context.WithCancel(ctx)
-	sched := &harvest.Scheduler{Harvester: a.harvester, Sources: a.sourceNames()}
 	done := make(chan struct{})
 	go func() {
 		sched.Run(schedCtx)
 		close(done)
 	}()
-	err = srv.Serve(ctx, l, 10*time.Second)
+	err = srv.Serve(ctx, l, shutdownGrace)
 	stopSched()
 	<-done
 	log.Info("katalog stopped")
 	return err
 }
+
+// shutdownGrace is how long runs and requests in flight may go on after a
+// signal; katalog is down within about this long.
+const shutdownGrace = 3 * time.Second
 
 // harvestNew harvests, in parallel, the configured sources that have never
 // been harvested. How each went is in its run report.
@@ -176,7 +212,7 @@ func (a *app) harvestNew(ctx context.Context) {
 	}
 	a.log.Info("first harvest", "sources", len(fresh))
 	start := time.Now()
-	runs := harvest.RunAll(ctx, a.harvester, fresh, 2)
+	runs := harvest.RunAll(ctx, a.harvester, fresh, a.workers())
 	failed := 0
 	for _, r := range runs {
 		if r.Status == catalog.RunFailed {
@@ -206,22 +242,23 @@ func cmdHarvest(ctx context.Context, args []string, stdout, stderr io.Writer) (i
 	names := a.sourceNames()
 	if *only != "" {
 		names = []string{*only}
-		if _, err := a.store.FindSource(ctx, *only); err != nil {
+		if !slices.Contains(a.sourceNames(), *only) {
 			return exitCannot, fmt.Errorf("no source named %q in the configuration", *only)
 		}
 	}
-	runs := harvest.RunAll(ctx, a.harvester, names, 2)
-	code := exitOK
-	for _, r := range runs {
-		fmt.Fprintln(stdout, harvest.Summary(r))
-		if r.Status == catalog.RunFailed {
-			code = exitFailures
-		}
-	}
+	board := newProgressBoard(stdout, names)
+	a.harvester.Progress = board.update
+	runs := harvest.RunAll(ctx, a.harvester, names, a.workers())
+	board.finish(runs)
 	if ctx.Err() != nil {
 		return exitCannot, ctx.Err()
 	}
-	return code, nil
+	for _, r := range runs {
+		if r.Status == catalog.RunFailed {
+			return exitFailures, nil
+		}
+	}
+	return exitOK, nil
 }
 
 func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/dcat/rdf"
@@ -20,26 +22,45 @@ import (
 //go:embed default.yaml
 var defaultConfig []byte
 
-// config is Katalog's configuration file (CONTRACT.md).
+// config is Katalog's configuration file (CONTRACT.md, and
+// docs/configuration.md for the keys beyond it).
 type config struct {
 	Sources       []catalog.Source
 	AdminTokenEnv string
-	// BaseDir resolves relative file: URLs: the config file's folder, or
-	// the working directory for the embedded default.
+	// Defaults are the limits of sources that set none of their own.
+	Defaults catalog.SourceLimits
+	// FileRoots are the folders file: URLs may read.
+	FileRoots []string
+	// Workers is how many sources are harvested at a time.
+	Workers int
+	// BaseDir resolves relative file: URLs and file roots: the config
+	// file's folder, or the working directory for the embedded default.
 	BaseDir string
 }
 
 type fileConfig struct {
-	Sources       []yaml.Node `yaml:"sources"`
-	AdminTokenEnv string      `yaml:"admin_token_env"`
+	Sources        []yaml.Node `yaml:"sources"`
+	AdminTokenEnv  string      `yaml:"admin_token_env"`
+	FileRoots      []string    `yaml:"file_roots"`
+	Workers        int         `yaml:"workers"`
+	MaxBytes       string      `yaml:"max_bytes"`
+	MaxPages       int         `yaml:"max_pages"`
+	Timeout        string      `yaml:"timeout"`
+	MaxRemoveShare *float64    `yaml:"max_remove_share"`
+	AllowHosts     []string    `yaml:"allow_hosts"`
 }
 
 type sourceConfig struct {
-	Name      string `yaml:"name"`
-	URL       string `yaml:"url"`
-	Format    string `yaml:"format"`
-	Schedule  string `yaml:"schedule"`
-	Publisher string `yaml:"publisher"`
+	Name           string   `yaml:"name"`
+	URL            string   `yaml:"url"`
+	Format         string   `yaml:"format"`
+	Schedule       string   `yaml:"schedule"`
+	Publisher      string   `yaml:"publisher"`
+	MaxBytes       string   `yaml:"max_bytes"`
+	MaxPages       int      `yaml:"max_pages"`
+	Timeout        string   `yaml:"timeout"`
+	MaxRemoveShare *float64 `yaml:"max_remove_share"`
+	AllowHosts     []string `yaml:"allow_hosts"`
 }
 
 // loadConfig reads the configuration at path, or the embedded default when
@@ -50,43 +71,23 @@ func loadConfig(path string) (*config, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := parseConfig(bytes.NewReader(defaultConfig), "default configuration")
-		if err != nil {
-			return nil, err
-		}
-		cfg.BaseDir = wd
-		return cfg, nil
+		return parseConfig(bytes.NewReader(defaultConfig), "default configuration", wd)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	defer f.Close()
-	cfg, err := parseConfig(f, path)
+	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
 		return nil, err
 	}
-	abs, err := filepath.Abs(filepath.Dir(path))
-	if err != nil {
-		return nil, err
-	}
-	cfg.BaseDir = abs
-	return cfg, nil
-}
-
-// validSourceName reports whether s is a source name: [a-z0-9-]+.
-func validSourceName(s string) bool {
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return s != ""
+	return parseConfig(f, path, dir)
 }
 
 // parseConfig reads and checks a configuration; errors name the file and
-// line.
-func parseConfig(r io.Reader, name string) (*config, error) {
+// line. baseDir is the folder relative paths are read from.
+func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	dec := yaml.NewDecoder(io.LimitReader(r, 4<<20))
 	dec.KnownFields(true)
 	var fc fileConfig
@@ -99,60 +100,158 @@ func parseConfig(r io.Reader, name string) (*config, error) {
 	if len(fc.Sources) == 0 {
 		return nil, fmt.Errorf("%s: no sources: the configuration needs a sources: list with at least one source", name)
 	}
-	cfg := &config{AdminTokenEnv: fc.AdminTokenEnv}
+	cfg := &config{AdminTokenEnv: fc.AdminTokenEnv, Workers: fc.Workers, BaseDir: baseDir}
+	if fc.Workers < 0 || fc.Workers > 64 {
+		return nil, fmt.Errorf("%s: workers must be between 1 and 64, not %d", name, fc.Workers)
+	}
+	var err error
+	if cfg.Defaults, err = parseLimits(fc.MaxBytes, fc.MaxPages, fc.Timeout, fc.MaxRemoveShare, fc.AllowHosts); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, root := range fc.FileRoots {
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(baseDir, root)
+		}
+		cfg.FileRoots = append(cfg.FileRoots, filepath.Clean(root))
+	}
+	if len(cfg.FileRoots) == 0 {
+		cfg.FileRoots = []string{baseDir}
+	}
 	seen := map[string]int{}
 	for _, node := range fc.Sources {
 		var sc sourceConfig
-		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher"); err != nil {
+		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher", "max_bytes", "max_pages", "timeout", "max_remove_share", "allow_hosts"); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := node.Decode(&sc); err != nil {
 			return nil, fmt.Errorf("%s: line %d: %w", name, node.Line, err)
 		}
-		where := fmt.Sprintf("%s: line %d: source %q", name, node.Line, sc.Name)
-		if !validSourceName(sc.Name) {
-			return nil, fmt.Errorf("%s: name must be lower-case letters, digits and dashes", where)
+		src, err := sourceFrom(sc)
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: source %q: %w", name, node.Line, sc.Name, err)
 		}
 		if line, dup := seen[sc.Name]; dup {
-			return nil, fmt.Errorf("%s: the name is already used on line %d", where, line)
+			return nil, fmt.Errorf("%s: line %d: source %q: the name is already used on line %d", name, node.Line, sc.Name, line)
 		}
 		seen[sc.Name] = node.Line
-		u, err := url.Parse(sc.URL)
-		if err != nil || sc.URL == "" {
-			return nil, fmt.Errorf("%s: url %q is not a URL", where, sc.URL)
-		}
-		switch u.Scheme {
-		case "http", "https", "file":
-		default:
-			return nil, fmt.Errorf("%s: url %q must start with http://, https:// or file:", where, sc.URL)
-		}
-		sc.Format = strings.ToLower(strings.TrimSpace(sc.Format))
-		if sc.Format == "" {
-			sc.Format = "auto"
-		}
-		if sc.Format != "auto" {
-			if _, err := rdf.ParseFormat(sc.Format); err != nil {
-				return nil, fmt.Errorf("%s: format %q must be auto, turtle, rdfxml, jsonld or ntriples", where, sc.Format)
-			}
-		}
-		if sc.Schedule == "" {
-			sc.Schedule = "1h"
-		}
-		if _, err := harvest.ParseSchedule(sc.Schedule); err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		cfg.Sources = append(cfg.Sources, catalog.Source{
-			Name: sc.Name, URL: sc.URL, Format: sc.Format, Schedule: sc.Schedule, Publisher: strings.TrimSpace(sc.Publisher),
-		})
+		cfg.Sources = append(cfg.Sources, src)
 	}
 	return cfg, nil
+}
+
+// sourceFrom checks one source of the configuration.
+func sourceFrom(sc sourceConfig) (catalog.Source, error) {
+	if !validSourceName(sc.Name) {
+		return catalog.Source{}, fmt.Errorf("name must be lower-case letters, digits and dashes")
+	}
+	u, err := url.Parse(sc.URL)
+	if err != nil || sc.URL == "" {
+		return catalog.Source{}, fmt.Errorf("url %q is not a URL", sc.URL)
+	}
+	switch u.Scheme {
+	case "http", "https", "file":
+	default:
+		return catalog.Source{}, fmt.Errorf("url %q must start with http://, https:// or file:", sc.URL)
+	}
+	sc.Format = strings.ToLower(strings.TrimSpace(sc.Format))
+	if sc.Format == "" {
+		sc.Format = "auto"
+	}
+	if sc.Format != "auto" {
+		if _, err := rdf.ParseFormat(sc.Format); err != nil {
+			return catalog.Source{}, fmt.Errorf("format %q must be auto, turtle, rdfxml, jsonld or ntriples", sc.Format)
+		}
+	}
+	if sc.Schedule == "" {
+		sc.Schedule = "1h"
+	}
+	if _, err := harvest.ParseSchedule(sc.Schedule); err != nil {
+		return catalog.Source{}, err
+	}
+	limits, err := parseLimits(sc.MaxBytes, sc.MaxPages, sc.Timeout, sc.MaxRemoveShare, sc.AllowHosts)
+	if err != nil {
+		return catalog.Source{}, err
+	}
+	return catalog.Source{
+		Name: sc.Name, URL: sc.URL, Format: sc.Format, Schedule: sc.Schedule,
+		Publisher: strings.TrimSpace(sc.Publisher), Limits: limits,
+	}, nil
+}
+
+// parseLimits reads the limits a source or the defaults may set.
+func parseLimits(maxBytes string, maxPages int, timeout string, share *float64, hosts []string) (catalog.SourceLimits, error) {
+	var l catalog.SourceLimits
+	var err error
+	if l.MaxBytes, err = parseBytes(maxBytes); err != nil {
+		return l, err
+	}
+	if maxPages < 0 {
+		return l, fmt.Errorf("max_pages must be 1 or more, not %d", maxPages)
+	}
+	l.MaxPages = maxPages
+	if timeout != "" {
+		if l.Timeout, err = time.ParseDuration(timeout); err != nil || l.Timeout <= 0 {
+			return l, fmt.Errorf("timeout %q must be a positive Go duration such as 10m", timeout)
+		}
+	}
+	if share != nil {
+		switch s := *share; {
+		case s == 0:
+			l.MaxRemoveShare = -1 // 0 in the file turns the guard off
+		case s < 0 || s > 1:
+			return l, fmt.Errorf("max_remove_share must be between 0 (no guard) and 1, not %g", s)
+		default:
+			l.MaxRemoveShare = s
+		}
+	}
+	for _, h := range hosts {
+		if h = strings.TrimSpace(h); h == "" || strings.ContainsAny(h, "/:") {
+			return l, fmt.Errorf("allow_hosts entry %q must be a host name such as data.example.org", h)
+		}
+	}
+	l.AllowHosts = hosts
+	return l, nil
+}
+
+// parseBytes reads a size: a number of bytes, or one with a unit (KB, MB,
+// GB: powers of 1024).
+func parseBytes(s string) (int64, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "" {
+		return 0, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("max_bytes %q must be a size such as 200MB", s)
+	}
+	return n * mult, nil
+}
+
+// validSourceName reports whether s is a source name: [a-z0-9-]+.
+func validSourceName(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // knownKeys checks that a mapping node has only the given keys; a node's
 // Decode does not (the decoder's KnownFields covers the top level only).
 func knownKeys(node *yaml.Node, keys ...string) error {
 	if node.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: a source must be a mapping of name, url, format, schedule and publisher", node.Line)
+		return fmt.Errorf("line %d: a source must be a mapping of %s", node.Line, strings.Join(keys, ", "))
 	}
 	for i := 0; i < len(node.Content); i += 2 {
 		k := node.Content[i]

@@ -5,11 +5,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/katalog/katalog/catalog"
 )
 
 func TestParseConfig(t *testing.T) {
+	share := 0.2
 	cfg, err := parseConfig(strings.NewReader(`
 sources:
   - name: fhi-mfr
@@ -17,19 +19,32 @@ sources:
     format: Turtle
     schedule: "0 3 * * *"
     publisher: " Folkehelseinstituttet "
+    max_bytes: 10MB
+    max_pages: 50
+    timeout: 2m
+    max_remove_share: 0.2
+    allow_hosts: [cdn.example.org]
   - name: local
     url: file:feeds/x.ttl
+    max_remove_share: 0
 admin_token_env: KATALOG_ADMIN_TOKEN
-`), "k.yaml")
+file_roots: [feeds, /srv/feeds]
+workers: 3
+max_bytes: "1GB"
+`), "k.yaml", "/base")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []catalog.Source{
-		{Name: "fhi-mfr", URL: "https://example.org/feed.ttl", Format: "turtle", Schedule: "0 3 * * *", Publisher: "Folkehelseinstituttet"},
-		{Name: "local", URL: "file:feeds/x.ttl", Format: "auto", Schedule: "1h"},
+		{Name: "fhi-mfr", URL: "https://example.org/feed.ttl", Format: "turtle", Schedule: "0 3 * * *", Publisher: "Folkehelseinstituttet",
+			Limits: catalog.SourceLimits{MaxBytes: 10 << 20, MaxPages: 50, Timeout: 2 * time.Minute, MaxRemoveShare: share, AllowHosts: []string{"cdn.example.org"}}},
+		{Name: "local", URL: "file:feeds/x.ttl", Format: "auto", Schedule: "1h", Limits: catalog.SourceLimits{MaxRemoveShare: -1}},
 	}
 	if !reflect.DeepEqual(cfg.Sources, want) || cfg.AdminTokenEnv != "KATALOG_ADMIN_TOKEN" {
-		t.Errorf("parseConfig = %+v; want %+v", cfg, want)
+		t.Errorf("parseConfig sources = %+v; want %+v", cfg.Sources, want)
+	}
+	if !reflect.DeepEqual(cfg.FileRoots, []string{"/base/feeds", "/srv/feeds"}) || cfg.Workers != 3 || cfg.Defaults.MaxBytes != 1<<30 || cfg.BaseDir != "/base" {
+		t.Errorf("parseConfig = roots %v, workers %d, defaults %+v, base %s", cfg.FileRoots, cfg.Workers, cfg.Defaults, cfg.BaseDir)
 	}
 }
 
@@ -48,10 +63,15 @@ func TestParseConfigErrors(t *testing.T) {
 		{"format", "sources:\n  - name: a\n    url: http://x\n    format: csv\n", "format \"csv\""},
 		{"schedule", "sources:\n  - name: a\n    url: http://x\n    schedule: sometimes\n", "neither a Go duration"},
 		{"yaml syntax", "sources: [\n", "k.yaml"},
+		{"max_bytes", "sources:\n  - name: a\n    url: http://x\n    max_bytes: lots\n", "max_bytes"},
+		{"timeout", "sources:\n  - name: a\n    url: http://x\n    timeout: soon\n", "timeout"},
+		{"share", "sources:\n  - name: a\n    url: http://x\n    max_remove_share: 1.5\n", "max_remove_share"},
+		{"host", "sources:\n  - name: a\n    url: http://x\n    allow_hosts: [\"http://x/\"]\n", "allow_hosts"},
+		{"workers", "workers: -1\nsources:\n  - name: a\n    url: http://x\n", "workers"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := parseConfig(strings.NewReader(c.yaml), "k.yaml")
+			_, err := parseConfig(strings.NewReader(c.yaml), "k.yaml", "/base")
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "k.yaml") {
 				t.Errorf("parseConfig(%q) = %v; want an error naming k.yaml with %q", c.yaml, err, c.want)
 			}
@@ -60,7 +80,7 @@ func TestParseConfigErrors(t *testing.T) {
 }
 
 func TestDefaultConfig(t *testing.T) {
-	cfg, err := parseConfig(bytes.NewReader(defaultConfig), "default")
+	cfg, err := parseConfig(bytes.NewReader(defaultConfig), "default", "/base")
 	if err != nil {
 		t.Fatalf("the embedded default configuration does not parse: %v", err)
 	}

@@ -38,7 +38,7 @@ func TestHarvestCommand(t *testing.T) {
 		stdout   []string
 		stderrIn string
 	}{
-		{"all ok", []string{"harvest", "--config", good, "--data", t.TempDir()}, exitOK, []string{"msis: ok, 5 datasets, 16 variables", "sysvak: ok, 4 datasets, 25 variables"}, ""},
+		{"all ok", []string{"harvest", "--config", good, "--data", t.TempDir()}, exitOK, []string{"msis: ok, 5 datasets (added 5", "16 variables (added 16", "sysvak: ok, 4 datasets (added 4", "25 variables (added 25"}, ""},
 		{"one source", []string{"harvest", "--config", good, "--data", t.TempDir(), "--source", "sysvak"}, exitOK, []string{"sysvak: ok"}, ""},
 		{"some failed", []string{"harvest", "--config", mixed, "--data", t.TempDir()}, exitFailures, []string{"msis: ok", "gone: failed", "does not exist"}, ""},
 		{"unknown source", []string{"harvest", "--config", good, "--data", t.TempDir(), "--source", "nope"}, exitCannot, nil, "no source named"},
