@@ -19,11 +19,11 @@ import (
 
 // Hydra terms of paged feeds.
 const (
-	nsHydra                   = "http://www.w3.org/ns/hydra/core#"
-	hydraNext                 = nsHydra + "next"
-	hydraNextPage             = nsHydra + "nextPage"
-	hydraPartialCollectionView= nsHydra + "PartialCollectionView"
-	hydraPagedCollection      = nsHydra + "PagedCollection"
+	nsHydra                    = "http://www.w3.org/ns/hydra/core#"
+	hydraNext                  = nsHydra + "next"
+	hydraNextPage              = nsHydra + "nextPage"
+	hydraPartialCollectionView = nsHydra + "PartialCollectionView"
+	hydraPagedCollection       = nsHydra + "PagedCollection"
 )
 
 // feed is what reading every page of a source gives.
@@ -163,7 +163,7 @@ func (h *Harvester) parsePage(ctx context.Context, src *catalog.Source, pg *page
 				links = append(links, link{t.S, strings.TrimSpace(t.O.Value)})
 			}
 		case rdf.RDFType:
-			if t.O.Value == hydraPartialCollectionView|| t.O.Value == hydraPagedCollection {
+			if t.O.Value == hydraPartialCollectionView || t.O.Value == hydraPagedCollection {
 				views[t.S] = true
 			}
 		}
