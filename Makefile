@@ -5,7 +5,10 @@ DATA    ?= data
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run test vet bench clean
+CORPUS  ?= /tmp/katalog-corpus
+SHARED  ?= ../shared
+
+.PHONY: all build run test vet bench corpus bench-harvest clean
 
 all: build
 
@@ -26,6 +29,15 @@ test: vet
 # Benchmarks over the fixtures; set KATALOG_CORPUS=DIR to add a scaled corpus.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+
+# A generated corpus of about 1,000,000 variables (620 MB), for the
+# benchmarks below; needs Debian's python3-rdflib.
+corpus:
+	/usr/bin/python3 $(SHARED)/tools/scale_feeds.py --in $(SHARED)/data/feeds --out $(CORPUS) --variables 1000000
+
+# Harvest the corpus over HTTP into an empty data folder, then again unchanged.
+bench-harvest:
+	KATALOG_CORPUS=$(CORPUS) $(GO) test ./cmd/katalog -run TestHarvestCorpus -count=1 -v -timeout 30m
 
 clean:
 	rm -rf bin data bench.txt

@@ -470,6 +470,9 @@ func Summary(run *catalog.HarvestRun) string {
 		fmt.Fprintf(&b, ", %d pages", run.Pages)
 	}
 	fmt.Fprintf(&b, " in %s", run.Duration().Round(time.Millisecond))
+	if tm := run.Timings; tm.Map+tm.Store+tm.Index > 0 {
+		fmt.Fprintf(&b, " (read %dms, map %dms, store %dms, index %dms)", tm.FetchParse, tm.Map, tm.Store, tm.Index)
+	}
 	if run.Error != "" {
 		fmt.Fprintf(&b, ": %s", run.Error)
 	}

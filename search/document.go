@@ -81,7 +81,9 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	f[fieldType] = string(hit.Type)
 	f[fieldIdentifier] = hit.Identifier
 	f[fieldSortTitle] = strings.ToLower(firstNonEmpty(title.String(), hit.Name, hit.Identifier))
-	f[fieldModified] = ds.Modified
+	if d.Variable == nil && ds.Modified != "" {
+		f[fieldModified] = ds.Modified
+	}
 	// An empty facet value is left out: the record then counts as missing
 	// for that facet instead of under "".
 	for name, v := range map[string]string{

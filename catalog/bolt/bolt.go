@@ -57,9 +57,8 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	db, err := bolt.Open(path, 0o644, &bolt.Options{
-		Timeout:        time.Second,
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
+		Timeout:      time.Second,
+		FreelistType: bolt.FreelistMapType,
 		// Address space, not memory: a large first mapping spares the
 		// remaps (each of which copies every live node) as the file grows.
 		InitialMmapSize: 2 << 30,
