@@ -61,6 +61,8 @@ type Dataset struct {
 	HasStructuredData *bool          `json:"has_structured_data,omitempty"`
 	Tables            []Table        `json:"tables,omitempty"`
 	VariableCount     int            `json:"variable_count"`
+	// Quality is how well the dataset meets the source's profile.
+	Quality *Quality `json:"quality,omitempty"`
 
 	Hash        string     `json:"hash,omitempty"`
 	FirstSeen   time.Time  `json:"first_seen"`
@@ -111,6 +113,8 @@ type Variable struct {
 	Temporal       []Period        `json:"temporal,omitempty"`
 	CodeList       string          `json:"code_list,omitempty"`
 	AltIdentifiers []AltIdentifier `json:"alt_identifiers,omitempty"`
+	// Validation counts the findings about the variable.
+	Validation Validation `json:"validation"`
 
 	Hash        string     `json:"hash,omitempty"`
 	FirstSeen   time.Time  `json:"first_seen"`

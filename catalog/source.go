@@ -13,6 +13,7 @@ type Source struct {
 	Format    string `json:"format,omitempty"`    // auto|turtle|rdfxml|jsonld|ntriples
 	Schedule  string `json:"schedule,omitempty"`  // Go duration or 5-field cron
 	Publisher string `json:"publisher,omitempty"` // display name overriding the feed's
+	Profile   string `json:"profile,omitempty"`   // validation profile; "" means the harvester's default
 
 	Limits SourceLimits `json:"limits"`
 	State  SourceState  `json:"state"`
@@ -85,6 +86,8 @@ type HarvestRun struct {
 	RetryAfter time.Time `json:"retry_after,omitzero"`
 	// Timings is how long each phase took.
 	Timings RunTimings `json:"timings"`
+	// Quality is how well the feed met its validation profile.
+	Quality *Quality `json:"quality,omitempty"`
 	// Changes lists what changed, by identifier. Stores keep it apart from
 	// the run: lists of runs leave it out, a single run has it.
 	Changes *RunChanges `json:"changes,omitempty"`
@@ -130,7 +133,8 @@ type RunChanges struct {
 // RunTimings are the durations of a run's phases, in milliseconds.
 type RunTimings struct {
 	FetchParse int64 `json:"fetch_parse_ms"` // fetch every page and read its RDF
-	Map        int64 `json:"map_ms"`         // RDF to records, hashes
+	Validate   int64 `json:"validate_ms"`
+	Map        int64 `json:"map_ms"` // RDF to records, hashes
 	Store      int64 `json:"store_ms"`
 	Index      int64 `json:"index_ms"`
 }

@@ -82,7 +82,7 @@ func (d *decoder) decode() {
 			datasets = append(datasets, s)
 		}
 	}
-	ids := d.uniqueIdentifiers(datasets, catalog.KindDataset)
+	ids := d.uniqueIdentifiers(datasets)
 	var columns []datasetColumns
 	for _, s := range datasets {
 		var cat *catalog.Catalog
@@ -105,7 +105,7 @@ func (d *decoder) decode() {
 			}
 		}
 	}
-	varIDs := d.uniqueIdentifiers(all, catalog.KindVariable)
+	varIDs := d.uniqueIdentifiers(all)
 	for _, dc := range columns {
 		d.variables(&d.res.Snapshot.Datasets[dc.dataset], dc, varIDs)
 	}
@@ -142,9 +142,9 @@ func (d *decoder) catalog(c rdf.Term) catalog.Catalog {
 }
 
 // uniqueIdentifiers returns the dct:identifier of each record when no other
-// record of the feed shares it; shared ones are reported and left out, so
-// that the record is known by its IRI.
-func (d *decoder) uniqueIdentifiers(records []rdf.Term, kind catalog.RecordKind) map[rdf.Term]string {
+// record of the feed shares it; a shared one is left out, so that the
+// record is known by its IRI. (The validator reports shared identifiers.)
+func (d *decoder) uniqueIdentifiers(records []rdf.Term) map[rdf.Term]string {
 	byID := make(map[string][]rdf.Term)
 	out := make(map[rdf.Term]string, len(records))
 	for _, s := range records {
@@ -153,25 +153,14 @@ func (d *decoder) uniqueIdentifiers(records []rdf.Term, kind catalog.RecordKind)
 			out[s] = id
 		}
 	}
-	for id, holders := range byID {
-		if len(holders) < 2 {
-			continue
-		}
-		for _, s := range holders {
-			delete(out, s)
-			d.finding(catalog.SeverityWarning, s, "dct:identifier", "dcat.identifier-unique",
-				fmt.Sprintf("dct:identifier %q brukes av %d %s i kilden; gi hver sin identifikator. Katalog bruker IRI-en inntil videre.", id, len(holders), norwegianKind(kind)),
-				fmt.Sprintf("dct:identifier %q is used by %d %ss in this source; give each its own identifier. Katalog uses the IRI meanwhile.", id, len(holders), kind))
+	for _, holders := range byID {
+		if len(holders) > 1 {
+			for _, s := range holders {
+				delete(out, s)
+			}
 		}
 	}
 	return out
-}
-
-func norwegianKind(k catalog.RecordKind) string {
-	if k == catalog.KindDataset {
-		return "datasett"
-	}
-	return "variabler"
 }
 
 // dataset maps one dataset and returns its columns for mapping once every

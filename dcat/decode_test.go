@@ -169,9 +169,9 @@ func TestDecodeShapes(t *testing.T) {
 		{"undescribed dataset reference", `ex:c a dcat:Catalog ; dcat:dataset ex:ds .`, 0, 0, ""},
 		{"blank dataset with identifier", `ex:c a dcat:Catalog ; dcat:dataset [ a dcat:Dataset ; dct:identifier "X" ] .`, 1, 0, ""},
 		{"blank dataset without identifier", `[ a dcat:Dataset ; dct:title "T" ] .`, 0, 0, "dcat.dataset-iri"},
-		{"shared identifiers", `ex:a a dcat:Dataset ; dct:identifier "1" . ex:b a dcat:Dataset ; dct:identifier "1" .`, 2, 0, "dcat.identifier-unique"},
+		{"shared identifiers", `ex:a a dcat:Dataset ; dct:identifier "1" . ex:b a dcat:Dataset ; dct:identifier "1" .`, 2, 0, ""}, // known by their IRIs; the validator reports the clash
 		{"undescribed code list", `ex:ds a dcat:Dataset ; healthdcatap:hasVariables ex:a . ex:a csvw:name "A" ; modelldcatno:hasValueFrom ex:cl .`, 1, 1, "dcat.codelist-described"},
-		{"variable identifier shared across datasets", `ex:d1 a dcat:Dataset ; healthdcatap:hasVariables ex:a . ex:d2 a dcat:Dataset ; healthdcatap:hasVariables ex:b . ex:a csvw:name "K" ; dct:identifier "KJONN" . ex:b csvw:name "K" ; dct:identifier "KJONN" .`, 2, 2, "dcat.identifier-unique"},
+		{"variable identifier shared across datasets", `ex:d1 a dcat:Dataset ; healthdcatap:hasVariables ex:a . ex:d2 a dcat:Dataset ; healthdcatap:hasVariables ex:b . ex:a csvw:name "K" ; dct:identifier "KJONN" . ex:b csvw:name "K" ; dct:identifier "KJONN" .`, 2, 2, ""},
 		{"blank columns with one name", `ex:ds a dcat:Dataset ; healthdcatap:hasVariables ex:t1 , ex:t2 . ex:t1 csvw:column [ csvw:name "ID" ] . ex:t2 csvw:column [ csvw:name "ID" ] .`, 1, 2, "csvw.column-name-unique"},
 		{"cyclic column list", `ex:ds a dcat:Dataset ; healthdcatap:hasVariables ex:t . ex:t csvw:column _:l . _:l <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ex:a ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:l . ex:a csvw:name "A" .`, 1, 1, ""},
 	}

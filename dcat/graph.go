@@ -1,6 +1,7 @@
 package dcat
 
 import (
+	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/dcat/rdf"
 )
 
@@ -13,6 +14,8 @@ type Graph struct {
 	order []rdf.Term        // subjects in the order first seen
 	byPO  map[po][]rdf.Term // subjects by (predicate, object) for reverse lookups
 	n     int
+
+	relative []string // relative IRI references in the feed
 }
 
 // node holds the properties of one subject.
@@ -153,4 +156,62 @@ func (g *Graph) members(s rdf.Term, p string) []rdf.Term {
 		}
 	}
 	return out
+}
+
+var _ catalog.Feed = (*Graph)(nil)
+
+// OfType implements catalog.Feed.
+func (g *Graph) OfType(class string) []catalog.RDFTerm {
+	subjects := g.subjects(rdfType, rdf.IRI(class))
+	out := make([]catalog.RDFTerm, len(subjects))
+	for i, s := range subjects {
+		out[i] = toCatalog(s)
+	}
+	return out
+}
+
+// Concepts implements catalog.Feed.
+func (g *Graph) Concepts(scheme catalog.RDFTerm) []catalog.RDFTerm {
+	subjects := g.subjects(skosInScheme, fromCatalog(scheme))
+	out := make([]catalog.RDFTerm, len(subjects))
+	for i, s := range subjects {
+		out[i] = toCatalog(s)
+	}
+	return out
+}
+
+// RelativeIRIs implements catalog.Feed: the relative IRI references the
+// parsers reported through NoteRelative.
+func (g *Graph) RelativeIRIs() []string { return g.relative }
+
+// NoteRelative records a relative IRI reference of the feed; pass it as
+// rdf.Options.Relative.
+func (g *Graph) NoteRelative(ref string) {
+	if len(g.relative) < maxRelative {
+		g.relative = append(g.relative, ref)
+	}
+}
+
+// maxRelative caps how many relative references a graph keeps.
+const maxRelative = 1000
+
+// Describe implements catalog.Feed.
+func (g *Graph) Describe(subject catalog.RDFTerm) []catalog.Statement {
+	n := g.nodes[fromCatalog(subject)]
+	if n == nil {
+		return nil
+	}
+	out := make([]catalog.Statement, len(n.props))
+	for i, pr := range n.props {
+		out[i] = catalog.Statement{Predicate: pr.p, Object: toCatalog(pr.o)}
+	}
+	return out
+}
+
+func toCatalog(t rdf.Term) catalog.RDFTerm {
+	return catalog.RDFTerm{Kind: catalog.TermKind(t.Kind), Value: t.Value, Lang: t.Lang, Datatype: t.Datatype}
+}
+
+func fromCatalog(t catalog.RDFTerm) rdf.Term {
+	return rdf.Term{Kind: rdf.Kind(t.Kind), Value: t.Value, Lang: t.Lang, Datatype: t.Datatype}
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/catalog/validate"
 	"github.com/katalog/katalog/dcat"
 )
 
@@ -45,12 +46,41 @@ type Harvester struct {
 	// Progress, if set, hears how runs get on. It is called from the
 	// goroutines that run harvests and must not block.
 	Progress func(Progress)
+	// Profile is the validation profile of sources that name none;
+	// "" means "national".
+	Profile string
 
 	defaultOnce   sync.Once
 	defaultClient *http.Client // when Client is nil; set once by defaultOnce
 
-	mu      sync.Mutex      // guards running
-	running map[string]bool // sources with a run in progress
+	mu         sync.Mutex                     // guards the fields below
+	running    map[string]bool                // sources with a run in progress
+	validators map[string]*validate.Validator // by profile, made on first use
+}
+
+// validator returns the validator of a source's profile.
+func (h *Harvester) validator(src *catalog.Source) (*validate.Validator, error) {
+	profile := src.Profile
+	if profile == "" {
+		profile = h.Profile
+	}
+	if profile == "" {
+		profile = "national"
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if v, ok := h.validators[profile]; ok {
+		return v, nil
+	}
+	v, err := validate.New(profile)
+	if err != nil {
+		return nil, err
+	}
+	if h.validators == nil {
+		h.validators = map[string]*validate.Validator{}
+	}
+	h.validators[profile] = v
+	return v, nil
 }
 
 // Defaults of the limits of a run.
@@ -256,12 +286,22 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 	}
 
 	start = time.Now()
+	v, err := h.validator(src)
+	if err != nil {
+		return nil, err
+	}
+	report := v.Validate(fd.graph)
+	run.Quality = &report.Quality
+	run.Timings.Validate = since(start)
+
+	start = time.Now()
 	res := dcat.Decode(fd.graph)
 	fd.graph = nil // the graph is the run's largest allocation: let it go
 	snap := &res.Snapshot
 	if len(snap.Datasets) == 0 {
 		return nil, fmt.Errorf("the feed has no dcat:Dataset (read %d triples)", res.Triples)
 	}
+	attachValidation(snap, report)
 	prepare(src, snap)
 	run.Stats.Datasets, run.Stats.Variables = len(snap.Datasets), len(snap.Variables)
 	run.Timings.Map = since(start)
@@ -277,7 +317,7 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 	if err != nil {
 		return nil, err
 	}
-	findings := append(res.Findings, conflictFindings(ch.Conflicts)...)
+	findings := append(append(report.Findings, res.Findings...), conflictFindings(ch.Conflicts)...)
 	tally(run, snap, ch, findings)
 	if ch.Held {
 		run.Status = catalog.RunHeld
@@ -328,7 +368,7 @@ func (h *Harvester) unchanged(ctx context.Context, src *catalog.Source, run *cat
 	if err != nil {
 		return nil, nil // the report lacks counts, but the run is right
 	}
-	run.Format = prev.Format
+	run.Format, run.Quality = prev.Format, prev.Quality
 	run.Stats = catalog.RunStats{
 		Datasets: prev.Stats.Datasets, Variables: prev.Stats.Variables,
 		Unchanged: prev.Stats.Datasets, VariablesUnchanged: prev.Stats.Variables,
@@ -339,6 +379,19 @@ func (h *Harvester) unchanged(ctx context.Context, src *catalog.Source, run *cat
 		return nil, nil
 	}
 	return findings, nil
+}
+
+// attachValidation records on each dataset its quality and on each
+// variable its count of findings, so that pages and searches can show them.
+func attachValidation(snap *catalog.Snapshot, report *validate.Report) {
+	for i := range snap.Datasets {
+		if q, ok := report.Datasets[snap.Datasets[i].IRI]; ok {
+			snap.Datasets[i].Quality = &q
+		}
+	}
+	for i := range snap.Variables {
+		snap.Variables[i].Validation = report.Resources[snap.Variables[i].IRI]
+	}
 }
 
 // prepare applies the source's configuration to its snapshot and computes
@@ -471,7 +524,7 @@ func Summary(run *catalog.HarvestRun) string {
 	}
 	fmt.Fprintf(&b, " in %s", run.Duration().Round(time.Millisecond))
 	if tm := run.Timings; tm.Map+tm.Store+tm.Index > 0 {
-		fmt.Fprintf(&b, " (read %dms, map %dms, store %dms, index %dms)", tm.FetchParse, tm.Map, tm.Store, tm.Index)
+		fmt.Fprintf(&b, " (read %dms, validate %dms, map %dms, store %dms, index %dms)", tm.FetchParse, tm.Validate, tm.Map, tm.Store, tm.Index)
 	}
 	if run.Error != "" {
 		fmt.Fprintf(&b, ": %s", run.Error)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -113,6 +114,23 @@ func (h *Harvester) readFeed(ctx context.Context, src *catalog.Source, limits re
 	return out, nil
 }
 
+// Read fetches and parses every page of a source's feed within the
+// harvester's limits, as a run would, without storing anything: for
+// `katalog validate URL`. The run it returns reports bytes, pages and
+// format.
+func (h *Harvester) Read(ctx context.Context, src catalog.Source) (*dcat.Graph, *catalog.HarvestRun, error) {
+	run := &catalog.HarvestRun{Source: src.Name}
+	src.State = catalog.SourceState{} // no validators: always read
+	limits := h.limits(&src)
+	ctx, cancel := context.WithTimeout(ctx, limits.timeout)
+	defer cancel()
+	fd, err := h.readFeed(ctx, &src, limits, run)
+	if err != nil {
+		return nil, run, err
+	}
+	return fd.graph, run, nil
+}
+
 // pageError says which page an error is about when the feed has several.
 func pageError(page int, err error) error {
 	if page == 0 {
@@ -156,7 +174,7 @@ func (h *Harvester) parsePage(ctx context.Context, src *catalog.Source, pg *page
 	}
 	var links []link
 	views := map[rdf.Term]bool{}
-	err = rdf.Parse(&ctxReader{ctx: ctx, r: bytes.NewReader(body)}, format, rdf.Options{Base: pg.url}, func(t rdf.Triple) error {
+	err = rdf.Parse(&ctxReader{ctx: ctx, r: bytes.NewReader(body)}, format, rdf.Options{Base: pg.url, Relative: g.NoteRelative}, func(t rdf.Triple) error {
 		switch t.P.Value {
 		case hydraNext, hydraNextPage:
 			if t.O.Kind != rdf.KindBlank && strings.TrimSpace(t.O.Value) != "" {
@@ -226,3 +244,42 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 
 // since returns the milliseconds since t.
 func since(t time.Time) int64 { return time.Since(t).Milliseconds() }
+
+var _ catalog.FeedValidator = (*Harvester)(nil)
+
+// ValidateFeed implements catalog.FeedValidator: it reads a feed document
+// within the harvester's byte limit and validates it against a profile
+// ("" for the harvester's default).
+func (h *Harvester) ValidateFeed(ctx context.Context, r io.Reader, contentType, profile string) (*catalog.ValidationReport, error) {
+	v, err := h.validator(&catalog.Source{Profile: profile})
+	if err != nil {
+		return nil, err
+	}
+	max := h.limits(&catalog.Source{}).maxBytes
+	body, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the feed: %w", err)
+	}
+	if int64(len(body)) > max {
+		return nil, catalog.Errorf(catalog.EINVALID, "the feed is larger than the limit of %d bytes", max)
+	}
+	format, err := chooseFormat("auto", contentType, body)
+	if err != nil {
+		// Nothing says what it is: read it as Turtle, whose parser says
+		// where it stops making sense.
+		format = rdf.FormatTurtle
+	}
+	body, err = toUTF8(body, contentType, format == rdf.FormatRDFXML)
+	if err != nil {
+		return nil, catalog.Errorf(catalog.EINVALID, "%v", err)
+	}
+	g := dcat.NewGraph()
+	opts := rdf.Options{Base: "https://katalog.invalid/validate", Relative: g.NoteRelative}
+	if err := rdf.Parse(&ctxReader{ctx: ctx, r: bytes.NewReader(body)}, format, opts, g.Add); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, catalog.Errorf(catalog.EINVALID, "the feed is not valid %s: %v", format, err)
+	}
+	return v.Validate(g), nil
+}

@@ -41,6 +41,7 @@ type datasetRecord struct {
 	HasStructuredData *bool                  `json:"has_structured_data,omitempty"`
 	Tables            []catalog.Table        `json:"tables,omitempty"`
 	VariableCount     int                    `json:"variable_count"`
+	Quality           *catalog.Quality       `json:"quality"`
 	Catalog           string                 `json:"catalog,omitempty"`
 	Source            sourceRef              `json:"source"`
 	FirstHarvested    time.Time              `json:"first_harvested"`
@@ -116,7 +117,7 @@ func (s *Server) findDataset(ctx context.Context, id string) (*datasetRecord, er
 		Temporal: d.Temporal, AccessRights: d.AccessRights, AccessRequestURL: d.AccessRequestURL,
 		Languages: d.Languages, LandingPages: d.LandingPages, Spatial: d.Spatial, Frequency: d.Frequency,
 		ConformsTo: d.ConformsTo, Issued: d.Issued, Modified: d.Modified, Distributions: d.Distributions,
-		HasStructuredData: d.HasStructuredData, Tables: d.Tables, VariableCount: d.VariableCount,
+		HasStructuredData: d.HasStructuredData, Tables: d.Tables, VariableCount: d.VariableCount, Quality: d.Quality,
 		Catalog: d.Catalog, Source: s.sourceRef(ctx, d.Source),
 		FirstHarvested: d.FirstSeen, LastChanged: d.LastChanged,
 		Status: status(d.Withdrawn), Withdrawn: d.Withdrawn,

@@ -300,5 +300,6 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	e.GET("/variables/:id", s.handleVariablePage)
 	e.GET("/datasets/:id", s.handleDatasetPage)
 	e.GET("/sources", s.handleSourcesPage)
+	e.GET("/sources/:name", s.handleSourcePage)
 	e.GET("/static/*", s.handleStatic)
 }

@@ -26,9 +26,11 @@ type Config struct {
 	Harvests catalog.Harvests
 	// AdminToken is the bearer token of the admin API; "" closes it.
 	AdminToken string
-	Logger     *slog.Logger
-	Version    string
-	Now        func() time.Time
+	// Validator validates feeds posted to the API; nil turns that off.
+	Validator catalog.FeedValidator
+	Logger    *slog.Logger
+	Version   string
+	Now       func() time.Time
 	// Ready reports whether the server can answer searches; nil means
 	// always. /readyz answers 503 until it is true.
 	Ready func() bool
@@ -41,6 +43,7 @@ type Server struct {
 	index      catalog.Index
 	harvests   catalog.Harvests
 	adminToken string
+	validator  catalog.FeedValidator
 	log        *slog.Logger
 	now        func() time.Time
 	ready      func() bool
@@ -58,6 +61,7 @@ func New(cfg Config) (*Server, error) {
 		index:      cfg.Index,
 		harvests:   cfg.Harvests,
 		adminToken: cfg.AdminToken,
+		validator:  cfg.Validator,
 		log:        cfg.Logger,
 		now:        cfg.Now,
 		ready:      cfg.Ready,
@@ -101,6 +105,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerVariableRoutes(api)
 	s.registerDatasetRoutes(api)
 	s.registerSourceRoutes(api)
+	s.registerValidateRoutes(api)
 	s.registerHealthRoutes(e)
 	s.registerPageRoutes(e)
 	return s, nil

@@ -3,6 +3,9 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -20,12 +23,13 @@ func (s *Server) registerSourceRoutes(g *echo.Group) {
 
 // sourceView is a source as the API lists it (CONTRACT.md).
 type sourceView struct {
-	Name      string     `json:"name"`
-	URL       string     `json:"url"`
-	Schedule  string     `json:"schedule"`
-	Publisher string     `json:"publisher,omitempty"`
-	LastRun   *runView   `json:"last_run"`
-	NextRun   *time.Time `json:"next_run"`
+	Name      string           `json:"name"`
+	URL       string           `json:"url"`
+	Schedule  string           `json:"schedule"`
+	Publisher string           `json:"publisher,omitempty"`
+	LastRun   *runView         `json:"last_run"`
+	NextRun   *time.Time       `json:"next_run"`
+	Quality   *catalog.Quality `json:"quality"`
 }
 
 // runView is a harvest run as the API shows it (CONTRACT.md RUN).
@@ -66,6 +70,7 @@ func (s *Server) sourceViews(ctx context.Context) ([]sourceView, error) {
 			}
 			if run != nil {
 				v.LastRun = newRunView(run)
+				v.Quality = run.Quality
 			}
 		}
 		if t := src.State.NextRun; !t.IsZero() {
@@ -111,17 +116,26 @@ func (s *Server) handleSourceFindings(c echo.Context) error {
 	if runID == "" {
 		runID = src.State.LastRun
 	}
+	severity := c.QueryParam("severity")
+	switch severity {
+	case "", string(catalog.SeverityError), string(catalog.SeverityWarning), string(catalog.SeverityInfo):
+	default:
+		return catalog.Errorf(catalog.EINVALID, "severity must be error, warning or info, not %q", severity)
+	}
+	out := []catalog.Finding{}
 	if runID == "" {
-		return c.JSON(http.StatusOK, []catalog.Finding{})
+		return c.JSON(http.StatusOK, out)
 	}
 	findings, err := s.store.FindFindings(ctx, src.Name, runID)
 	if err != nil {
 		return err
 	}
-	if findings == nil {
-		findings = []catalog.Finding{}
+	for _, f := range findings {
+		if severity == "" || string(f.Severity) == severity {
+			out = append(out, f)
+		}
 	}
-	return c.JSON(http.StatusOK, findings)
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) handleSourcesPage(c echo.Context) error {
@@ -130,4 +144,107 @@ func (s *Server) handleSourcesPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "sources", s.pages.msgs.t(pageLang(c), "nav.sources"), views)
+}
+
+// sourcePage is the model of a source's page: its last run, quality and
+// findings, grouped by resource and filtered by severity.
+type sourcePage struct {
+	Source   sourceView
+	Severity string // "", "error", "warning" or "info"
+	Counts   map[catalog.Severity]int
+	Groups   []findingGroup
+	Total    int // groups in all, across pages
+	Page     int
+	Pages    int
+	PrevURL  string
+	NextURL  string
+}
+
+type findingGroup struct {
+	Resource string
+	Findings []catalog.Finding
+}
+
+// groupsPerPage is how many resources a source page lists at a time.
+const groupsPerPage = 50
+
+func (s *Server) handleSourcePage(c echo.Context) error {
+	ctx := c.Request().Context()
+	src, err := s.store.FindSource(ctx, c.Param("name"))
+	if err != nil {
+		return err
+	}
+	views, err := s.sourceViews(ctx)
+	if err != nil {
+		return err
+	}
+	p := &sourcePage{Severity: c.QueryParam("severity"), Counts: map[catalog.Severity]int{}}
+	switch p.Severity {
+	case "", string(catalog.SeverityError), string(catalog.SeverityWarning), string(catalog.SeverityInfo):
+	default:
+		return catalog.Errorf(catalog.EINVALID, "severity must be error, warning or info, not %q", p.Severity)
+	}
+	for _, v := range views {
+		if v.Name == src.Name {
+			p.Source = v
+		}
+	}
+	var findings []catalog.Finding
+	if src.State.LastRun != "" {
+		findings, err = s.store.FindFindings(ctx, src.Name, src.State.LastRun)
+		if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return err
+		}
+	}
+	index := map[string]int{}
+	for _, f := range findings {
+		p.Counts[f.Severity]++
+		if p.Severity != "" && string(f.Severity) != p.Severity {
+			continue
+		}
+		i, ok := index[f.Resource]
+		if !ok {
+			i = len(p.Groups)
+			index[f.Resource] = i
+			p.Groups = append(p.Groups, findingGroup{Resource: f.Resource})
+		}
+		p.Groups[i].Findings = append(p.Groups[i].Findings, f)
+	}
+	// Resources with errors first, then by how much is wrong.
+	sort.SliceStable(p.Groups, func(i, j int) bool {
+		ei, ej := errorsIn(p.Groups[i].Findings), errorsIn(p.Groups[j].Findings)
+		if ei != ej {
+			return ei > ej
+		}
+		return len(p.Groups[i].Findings) > len(p.Groups[j].Findings)
+	})
+	page, err := intParam(c.QueryParams(), "page")
+	if err != nil {
+		return err
+	}
+	p.Page, p.Total = max(page, 1), len(p.Groups)
+	p.Pages = max(1, (p.Total+groupsPerPage-1)/groupsPerPage)
+	if p.Page > p.Pages {
+		return catalog.Errorf(catalog.ENOTFOUND, "page %d is past the last page, %d", p.Page, p.Pages)
+	}
+	lo := (p.Page - 1) * groupsPerPage
+	p.Groups = p.Groups[lo:min(lo+groupsPerPage, p.Total)]
+	base := "/sources/" + url.PathEscape(src.Name) + "?severity=" + url.QueryEscape(p.Severity) + "&page="
+	if p.Page > 1 {
+		p.PrevURL = base + strconv.Itoa(p.Page-1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = base + strconv.Itoa(p.Page+1)
+	}
+	return s.render(c, http.StatusOK, "source", src.Name, p)
+}
+
+func errorsIn(fs []catalog.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == catalog.SeverityError {
+			n++
+		}
+	}
+	return n
 }

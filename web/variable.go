@@ -42,6 +42,14 @@ type variableRecord struct {
 	LastHarvested  *time.Time              `json:"last_harvested"`
 	Status         string                  `json:"status"` // active | withdrawn
 	Withdrawn      *time.Time              `json:"withdrawn,omitempty"`
+	Validation     validationStatus        `json:"validation"`
+}
+
+// validationStatus is what validating its feed found about a record.
+type validationStatus struct {
+	Status   string `json:"status"` // ok | warnings | errors
+	Errors   int    `json:"errors"`
+	Warnings int    `json:"warnings"`
 }
 
 // sourceRef tells where a record came from and how fresh it is.
@@ -98,7 +106,8 @@ func (s *Server) findVariable(ctx context.Context, id string) (*variableRecord, 
 		PropertyURLs: v.PropertyURLs, Subjects: v.Subjects, Temporal: v.Temporal, AltIdentifiers: v.AltIdentifiers,
 		Position: v.Position, FirstHarvested: v.FirstSeen, LastChanged: v.LastChanged,
 		Status: status(v.Withdrawn), Withdrawn: v.Withdrawn,
-		Source: s.sourceRef(ctx, v.Source),
+		Source:     s.sourceRef(ctx, v.Source),
+		Validation: validationStatus{Status: v.Validation.Status(), Errors: v.Validation.Errors, Warnings: v.Validation.Warnings},
 	}
 	rec.LastHarvested = rec.Source.LastHarvested
 	if v.CodeList != "" {

@@ -48,7 +48,7 @@ func openApp(ctx context.Context, cfg *config, dataDir string, log *slog.Logger)
 		}
 		a.harvester = &harvest.Harvester{
 			Store: store, Index: a.index, Logger: log, Version: version,
-			BaseDir: cfg.BaseDir, FileRoots: cfg.FileRoots, Defaults: cfg.Defaults,
+			BaseDir: cfg.BaseDir, FileRoots: cfg.FileRoots, Defaults: cfg.Defaults, Profile: cfg.Profile,
 		}
 		if n, err := a.harvester.Recover(ctx); err != nil {
 			a.close()
@@ -170,7 +170,10 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if token == "" {
 		log.Warn("the admin API is closed: set the environment variable named by admin_token_env to open it", "admin_token_env", a.cfg.AdminTokenEnv)
 	}
-	srv, err := web.New(web.Config{Store: a.store, Index: a.index, Harvests: sched, AdminToken: token, Logger: log, Version: version})
+	srv, err := web.New(web.Config{
+		Store: a.store, Index: a.index, Harvests: sched, Validator: a.harvester,
+		AdminToken: token, Logger: log, Version: version,
+	})
 	if err != nil {
 		return err
 	}

@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/catalog/validate"
 	"github.com/katalog/katalog/dcat/rdf"
 	"github.com/katalog/katalog/harvest"
 	"gopkg.in/yaml.v3"
@@ -33,6 +35,8 @@ type config struct {
 	FileRoots []string
 	// Workers is how many sources are harvested at a time.
 	Workers int
+	// Profile is the validation profile of sources that name none.
+	Profile string
 	// BaseDir resolves relative file: URLs and file roots: the config
 	// file's folder, or the working directory for the embedded default.
 	BaseDir string
@@ -43,6 +47,7 @@ type fileConfig struct {
 	AdminTokenEnv  string      `yaml:"admin_token_env"`
 	FileRoots      []string    `yaml:"file_roots"`
 	Workers        int         `yaml:"workers"`
+	Profile        string      `yaml:"profile"`
 	MaxBytes       string      `yaml:"max_bytes"`
 	MaxPages       int         `yaml:"max_pages"`
 	Timeout        string      `yaml:"timeout"`
@@ -56,6 +61,7 @@ type sourceConfig struct {
 	Format         string   `yaml:"format"`
 	Schedule       string   `yaml:"schedule"`
 	Publisher      string   `yaml:"publisher"`
+	Profile        string   `yaml:"profile"`
 	MaxBytes       string   `yaml:"max_bytes"`
 	MaxPages       int      `yaml:"max_pages"`
 	Timeout        string   `yaml:"timeout"`
@@ -100,7 +106,10 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	if len(fc.Sources) == 0 {
 		return nil, fmt.Errorf("%s: no sources: the configuration needs a sources: list with at least one source", name)
 	}
-	cfg := &config{AdminTokenEnv: fc.AdminTokenEnv, Workers: fc.Workers, BaseDir: baseDir}
+	cfg := &config{AdminTokenEnv: fc.AdminTokenEnv, Workers: fc.Workers, BaseDir: baseDir, Profile: fc.Profile}
+	if err := checkProfile(fc.Profile); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if fc.Workers < 0 || fc.Workers > 64 {
 		return nil, fmt.Errorf("%s: workers must be between 1 and 64, not %d", name, fc.Workers)
 	}
@@ -120,7 +129,7 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	seen := map[string]int{}
 	for _, node := range fc.Sources {
 		var sc sourceConfig
-		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher", "max_bytes", "max_pages", "timeout", "max_remove_share", "allow_hosts"); err != nil {
+		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher", "profile", "max_bytes", "max_pages", "timeout", "max_remove_share", "allow_hosts"); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := node.Decode(&sc); err != nil {
@@ -172,10 +181,21 @@ func sourceFrom(sc sourceConfig) (catalog.Source, error) {
 	if err != nil {
 		return catalog.Source{}, err
 	}
+	if err := checkProfile(sc.Profile); err != nil {
+		return catalog.Source{}, err
+	}
 	return catalog.Source{
 		Name: sc.Name, URL: sc.URL, Format: sc.Format, Schedule: sc.Schedule,
-		Publisher: strings.TrimSpace(sc.Publisher), Limits: limits,
+		Publisher: strings.TrimSpace(sc.Publisher), Profile: sc.Profile, Limits: limits,
 	}, nil
+}
+
+// checkProfile checks a validation profile's name ("" for the default).
+func checkProfile(p string) error {
+	if p == "" || slices.Contains(validate.Profiles(), p) {
+		return nil
+	}
+	return fmt.Errorf("profile %q must be one of %s", p, strings.Join(validate.Profiles(), ", "))
 }
 
 // parseLimits reads the limits a source or the defaults may set.

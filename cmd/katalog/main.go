@@ -32,7 +32,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -43,12 +43,13 @@ Usage:
   katalog serve   [--config FILE] [--addr HOST:PORT] [--data DIR]
   katalog harvest [--config FILE] [--data DIR] [--source NAME]
   katalog reindex [--data DIR]
+  katalog validate [--profile dcat-ap-no|healthdcat-ap|national] [--format text|json] FILE|URL|-
   katalog version
 
 --config with no file uses the embedded default configuration (the fixture feeds).
 `
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitCannot
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdHarvest(ctx, args, stdout, stderr)
 	case "reindex":
 		err = cmdReindex(ctx, args, stdout, stderr)
+	case "validate":
+		code, err = cmdValidate(ctx, args, stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "katalog", version)
 	case "help", "-h", "--help":

@@ -49,7 +49,7 @@ func TestHarvestCommand(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), c.args, &stdout, &stderr)
+			code := run(context.Background(), c.args, strings.NewReader(""), &stdout, &stderr)
 			if code != c.code {
 				t.Errorf("katalog %s = exit %d; want %d\nstdout: %s\nstderr: %s", strings.Join(c.args, " "), code, c.code, &stdout, &stderr)
 			}
@@ -69,11 +69,11 @@ func TestReindexCommand(t *testing.T) {
 	cfg := writeConfig(t, "sources:\n  - name: sysvak\n    url: file:feeds/fhi-sysvak.ttl\n")
 	data := t.TempDir()
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"harvest", "--config", cfg, "--data", data}, &out, &errb); code != exitOK {
+	if code := run(context.Background(), []string{"harvest", "--config", cfg, "--data", data}, nil, &out, &errb); code != exitOK {
 		t.Fatalf("harvest = %d: %s %s", code, &out, &errb)
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"reindex", "--data", data}, &out, &errb); code != exitOK {
+	if code := run(context.Background(), []string{"reindex", "--data", data}, nil, &out, &errb); code != exitOK {
 		t.Fatalf("reindex = %d: %s", code, &errb)
 	}
 	if !strings.Contains(out.String(), "indexed 29 documents") {

@@ -123,6 +123,9 @@ func ParseJSONLD(r io.Reader, opts Options, h Handler) error {
 	default:
 		return &SyntaxError{Format: "jsonld", Line: 1, Col: 1, Msg: "a JSON-LD document must be a JSON object or array"}
 	}
+	if opts.Relative != nil {
+		reportRelativeIDs(doc, opts.Relative, 0)
+	}
 	if opts.Base != "" && !isAbsoluteIRI(opts.Base) {
 		return fmt.Errorf("jsonld: base IRI %q is not absolute", opts.Base)
 	}
@@ -289,4 +292,28 @@ func nodeKey(n ld.Node) string {
 		return ""
 	}
 	return n.GetValue()
+}
+
+// reportRelativeIDs calls report for each "@id" of a JSON-LD document that
+// is a relative IRI reference. (Values of terms the context types as @id
+// are not seen: that needs the context's processing.)
+func reportRelativeIDs(v any, report func(string), depth int) {
+	if depth > DefaultMaxDepth {
+		return
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "@id" && !strings.HasPrefix(s, "_:") && !isAbsoluteIRI(s) {
+				report(s)
+			}
+			if k != "@context" {
+				reportRelativeIDs(x, report, depth+1)
+			}
+		}
+	case []any:
+		for _, x := range v {
+			reportRelativeIDs(x, report, depth+1)
+		}
+	}
 }

@@ -147,3 +147,25 @@ func TestParseJSONLDDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestRelativeIRIsReported(t *testing.T) {
+	cases := []struct {
+		format Format
+		doc    string
+		want   []string
+	}{
+		{FormatTurtle, `<a> <http://x.org/p> <http://x.org/abs> , <../b> .`, []string{"a", "../b"}},
+		{FormatRDFXML, `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://x.org/"><rdf:Description rdf:about="a"><ex:p rdf:resource="http://x.org/abs"/><ex:q rdf:resource="NOR"/></rdf:Description></rdf:RDF>`, []string{"a", "NOR"}},
+		{FormatJSONLD, `{"@context": {"ex": "http://x.org/"}, "@id": "http://x.org/s", "ex:p": {"@id": "NOR"}}`, []string{"NOR"}},
+	}
+	for _, c := range cases {
+		var got []string
+		opts := Options{Base: "http://base.org/feed", Relative: func(ref string) { got = append(got, ref) }}
+		if err := Parse(strings.NewReader(c.doc), c.format, opts, func(Triple) error { return nil }); err != nil {
+			t.Fatalf("Parse(%s): %v", c.format, err)
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("Parse(%s) reported relative IRIs %q; want %q", c.format, got, c.want)
+		}
+	}
+}

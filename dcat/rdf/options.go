@@ -22,6 +22,11 @@ type Options struct {
 	// MaxLiteralBytes bounds the size of one token: a literal's lexical
 	// form, an IRI, a name. Zero means DefaultMaxLiteralBytes.
 	MaxLiteralBytes int
+
+	// Relative, if set, hears each relative IRI reference of the input
+	// (before it is resolved against Base), so that a validator can say
+	// that a feed's IRIs should be absolute.
+	Relative func(ref string)
 }
 
 func (o Options) maxDepth() int {

@@ -42,6 +42,7 @@ func ParseRDFXML(r io.Reader, opts Options, h Handler) error {
 		blanks:   newBlankNodes(),
 		ids:      make(map[string]struct{}),
 		iris:     make(stringCache),
+		relative: opts.Relative,
 		maxDepth: opts.maxDepth(),
 		maxLit:   maxLit,
 	}
@@ -194,6 +195,7 @@ type xmlParser struct {
 	base     baseIRI
 	blanks   blankNodes
 	ids      map[string]struct{} // IRIs made from rdf:ID so far
+	relative func(string)        // Options.Relative
 	iris     stringCache
 	ns       []nsBinding // namespace declarations in scope, innermost last
 	depth    int
@@ -530,6 +532,9 @@ func (p *xmlParser) resolve(e *xmlElem, ref, what string) (string, error) {
 	iri, ok := e.base.resolve(ref)
 	if !ok {
 		return "", p.errAt(e.off, "%s %q is a relative IRI but there is no base IRI: set Options.Base or xml:base", what, ref)
+	}
+	if p.relative != nil && what != "xml:base" && !isAbsoluteIRI(ref) {
+		p.relative(ref)
 	}
 	return iri, nil
 }

@@ -23,6 +23,7 @@ func ParseTurtle(r io.Reader, opts Options, h Handler) error {
 		blanks:   newBlankNodes(),
 		iris:     make(stringCache),
 		langs:    make(stringCache),
+		relative: opts.Relative,
 	}
 	p.init("turtle", r, opts.maxLiteralBytes())
 	return p.parse()
@@ -38,6 +39,7 @@ type turtleParser struct {
 	blanks   blankNodes
 	iris     stringCache
 	langs    stringCache
+	relative func(string) // Options.Relative
 }
 
 // The positions a term can take in a triple, for messages.
@@ -426,6 +428,9 @@ func (p *turtleParser) iriRef() (string, error) {
 	iri, ok := p.base.resolve(string(p.tok))
 	if !ok {
 		return "", p.errMark("relative IRI <%s> but no base IRI: set Options.Base or use @base", p.tok)
+	}
+	if p.relative != nil {
+		p.relative(string(p.tok))
 	}
 	return iri, nil
 }
