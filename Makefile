@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench corpus bench-harvest clean
+.PHONY: all build run test vet bench corpus bench-harvest conformance clean
 
 all: build
 
@@ -38,6 +38,18 @@ corpus:
 # Harvest the corpus over HTTP into an empty data folder, then again unchanged.
 bench-harvest:
 	KATALOG_CORPUS=$(CORPUS) $(GO) test ./cmd/katalog -run TestHarvestCorpus -count=1 -v -timeout 30m
+
+# The official SHACL shapes over every fixture (needs node and npm), then
+# Katalog's validator against what they report: recall and precision.
+include catalog/validate/testdata/conformance/Makefile.inc
+
+# The comparison reads the DCAT-AP-NO and HealthDCAT-AP reports (dcat-ap-3
+# is there for checking Katalog's own DCAT output).
+CONFORMANCE_COMPARED := $(foreach s,dcat-ap-no healthdcat-ap-public healthdcat-ap-restricted healthdcat-ap-non-public,\
+                          $(foreach f,$(CONFORMANCE_INPUTS),$(call conformance_report,$(s),$(f))))
+
+conformance: $(CONFORMANCE_COMPARED)
+	KATALOG_SHACL_REPORTS=$(abspath $(CONFORMANCE_OUT)) $(GO) test ./catalog/validate -run '^TestConformance$$' -count=1 -v
 
 clean:
 	rm -rf bin data bench.txt

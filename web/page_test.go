@@ -450,6 +450,38 @@ func TestSourcesPage(t *testing.T) {
 	}
 }
 
+func TestSourcePage(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	page := ts.getHTML(t, "/sources/fhi-mfr?lang=en", http.StatusOK)
+	for _, s := range []string{"81/100", "11/12 mandatory properties", "7/20 recommended properties", "national",
+		"All (2)", "Errors (1)", "Warnings (1)",
+		"https://data.fhi.no/mfr/variable/FAAR", "Give a datatype", "https://data.fhi.no/mfr/variable/VEKT", "Describe the variable"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("GET /sources/fhi-mfr: page lacks %q", s)
+		}
+	}
+	if strings.Index(page, "mfr/variable/FAAR") > strings.Index(page, "mfr/variable/VEKT") {
+		t.Errorf("GET /sources/fhi-mfr: the resource with an error should come first")
+	}
+	errorsOnly := ts.getHTML(t, "/sources/fhi-mfr?severity=error&lang=en", http.StatusOK)
+	if !strings.Contains(errorsOnly, "Give a datatype") || strings.Contains(errorsOnly, "Describe the variable") ||
+		!strings.Contains(errorsOnly, `aria-current="page">Errors (1)`) {
+		t.Errorf("GET /sources/fhi-mfr?severity=error: want the error only, its tab current")
+	}
+	vekt := ts.getHTML(t, "/sources/fhi-mfr?lang=nb&resource="+url.QueryEscape("https://data.fhi.no/mfr/variable/VEKT"), http.StatusOK)
+	if strings.Contains(vekt, "Oppgi datatype") || !strings.Contains(vekt, "Beskriv variabelen") || !strings.Contains(vekt, "Alle (1)") {
+		t.Errorf("GET /sources/fhi-mfr?resource=…VEKT: want the VEKT finding only, counted alone")
+	}
+	hunt := ts.getHTML(t, "/sources/hunt?lang=en", http.StatusOK)
+	if !strings.Contains(hunt, "No findings.") {
+		t.Errorf("GET /sources/hunt: a source never run should say it has no findings")
+	}
+	ts.getHTML(t, "/sources/fhi-mfr?severity=fatal", http.StatusBadRequest)
+	ts.getHTML(t, "/sources/fhi-mfr?page=2", http.StatusNotFound)
+	ts.getHTML(t, "/sources/nope", http.StatusNotFound)
+}
+
 func TestPageNotFound(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)

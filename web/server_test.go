@@ -104,6 +104,8 @@ func newTestServer(t *testing.T, opts ...func(*web.Config)) *testServer {
 			ID: run3, Source: "fhi-mfr", Started: testNow.Add(-2 * time.Hour), Finished: testNow.Add(-2*time.Hour + 3*time.Second),
 			Status: catalog.RunOK,
 			Stats:  catalog.RunStats{Datasets: 1, Variables: 6, Added: 1, Updated: 2, Unchanged: 4, Removed: 0, Errors: 1, Warnings: 1},
+			Quality: &catalog.Quality{Profile: "national", Score: 81, Mandatory: catalog.Fulfilled{Met: 11, Total: 12},
+				Recommended: catalog.Fulfilled{Met: 7, Total: 20}, Errors: 1, Warnings: 1},
 		},
 		{
 			ID: run1, Source: "fhi-mfr", Started: testNow.Add(-48 * time.Hour), Finished: testNow.Add(-48*time.Hour + 2*time.Second),

@@ -116,11 +116,9 @@ func (s *Server) handleSourceFindings(c echo.Context) error {
 	if runID == "" {
 		runID = src.State.LastRun
 	}
-	severity := c.QueryParam("severity")
-	switch severity {
-	case "", string(catalog.SeverityError), string(catalog.SeverityWarning), string(catalog.SeverityInfo):
-	default:
-		return catalog.Errorf(catalog.EINVALID, "severity must be error, warning or info, not %q", severity)
+	filter, err := newFindingFilter(c)
+	if err != nil {
+		return err
 	}
 	out := []catalog.Finding{}
 	if runID == "" {
@@ -131,11 +129,31 @@ func (s *Server) handleSourceFindings(c echo.Context) error {
 		return err
 	}
 	for _, f := range findings {
-		if severity == "" || string(f.Severity) == severity {
+		if filter.keep(f) {
 			out = append(out, f)
 		}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// findingFilter picks findings by ?severity= and ?resource=; empty picks
+// all.
+type findingFilter struct {
+	Severity string
+	Resource string
+}
+
+func newFindingFilter(c echo.Context) (findingFilter, error) {
+	f := findingFilter{Severity: c.QueryParam("severity"), Resource: c.QueryParam("resource")}
+	switch f.Severity {
+	case "", string(catalog.SeverityError), string(catalog.SeverityWarning), string(catalog.SeverityInfo):
+		return f, nil
+	}
+	return f, catalog.Errorf(catalog.EINVALID, "severity must be error, warning or info, not %q", f.Severity)
+}
+
+func (ff findingFilter) keep(f catalog.Finding) bool {
+	return (ff.Severity == "" || string(f.Severity) == ff.Severity) && (ff.Resource == "" || f.Resource == ff.Resource)
 }
 
 func (s *Server) handleSourcesPage(c echo.Context) error {
@@ -147,21 +165,23 @@ func (s *Server) handleSourcesPage(c echo.Context) error {
 }
 
 // sourcePage is the model of a source's page: its last run, quality and
-// findings, grouped by resource and filtered by severity.
+// findings, grouped by resource and filtered by severity and resource.
 type sourcePage struct {
-	Source   sourceView
-	Severity string // "", "error", "warning" or "info"
-	Counts   map[catalog.Severity]int
-	Groups   []findingGroup
-	Total    int // groups in all, across pages
-	Page     int
-	Pages    int
-	PrevURL  string
-	NextURL  string
+	Source  sourceView
+	Filter  findingFilter
+	Counts  map[string]int    // findings of the resource filter by severity
+	Tabs    map[string]string // severity ("" for all) → link
+	Groups  []findingGroup
+	Total   int // groups in all, across pages
+	Page    int
+	Pages   int
+	PrevURL string
+	NextURL string
 }
 
 type findingGroup struct {
 	Resource string
+	Dataset  string // the identifier of the dataset the resource is, if it is one
 	Findings []catalog.Finding
 }
 
@@ -174,16 +194,19 @@ func (s *Server) handleSourcePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	filter, err := newFindingFilter(c)
+	if err != nil {
+		return err
+	}
+	page, err := intParam(c.QueryParams(), "page")
+	if err != nil {
+		return err
+	}
 	views, err := s.sourceViews(ctx)
 	if err != nil {
 		return err
 	}
-	p := &sourcePage{Severity: c.QueryParam("severity"), Counts: map[catalog.Severity]int{}}
-	switch p.Severity {
-	case "", string(catalog.SeverityError), string(catalog.SeverityWarning), string(catalog.SeverityInfo):
-	default:
-		return catalog.Errorf(catalog.EINVALID, "severity must be error, warning or info, not %q", p.Severity)
-	}
+	p := &sourcePage{Filter: filter, Counts: map[string]int{}, Tabs: map[string]string{}}
 	for _, v := range views {
 		if v.Name == src.Name {
 			p.Source = v
@@ -198,8 +221,11 @@ func (s *Server) handleSourcePage(c echo.Context) error {
 	}
 	index := map[string]int{}
 	for _, f := range findings {
-		p.Counts[f.Severity]++
-		if p.Severity != "" && string(f.Severity) != p.Severity {
+		if filter.Resource != "" && f.Resource != filter.Resource {
+			continue
+		}
+		p.Counts[string(f.Severity)]++
+		if !filter.keep(f) {
 			continue
 		}
 		i, ok := index[f.Resource]
@@ -218,10 +244,6 @@ func (s *Server) handleSourcePage(c echo.Context) error {
 		}
 		return len(p.Groups[i].Findings) > len(p.Groups[j].Findings)
 	})
-	page, err := intParam(c.QueryParams(), "page")
-	if err != nil {
-		return err
-	}
 	p.Page, p.Total = max(page, 1), len(p.Groups)
 	p.Pages = max(1, (p.Total+groupsPerPage-1)/groupsPerPage)
 	if p.Page > p.Pages {
@@ -229,12 +251,37 @@ func (s *Server) handleSourcePage(c echo.Context) error {
 	}
 	lo := (p.Page - 1) * groupsPerPage
 	p.Groups = p.Groups[lo:min(lo+groupsPerPage, p.Total)]
-	base := "/sources/" + url.PathEscape(src.Name) + "?severity=" + url.QueryEscape(p.Severity) + "&page="
+	for i := range p.Groups {
+		if d, err := s.store.FindDatasetByIRI(ctx, src.Name, p.Groups[i].Resource); err == nil && d.Withdrawn == nil {
+			p.Groups[i].Dataset = d.Identifier
+		}
+	}
+
+	link := func(severity string, page int) string {
+		q := url.Values{}
+		if severity != "" {
+			q.Set("severity", severity)
+		}
+		if filter.Resource != "" {
+			q.Set("resource", filter.Resource)
+		}
+		if page > 1 {
+			q.Set("page", strconv.Itoa(page))
+		}
+		u := "/sources/" + url.PathEscape(src.Name)
+		if len(q) > 0 {
+			u += "?" + q.Encode()
+		}
+		return u
+	}
+	for _, sev := range []string{"", string(catalog.SeverityError), string(catalog.SeverityWarning), string(catalog.SeverityInfo)} {
+		p.Tabs[sev] = link(sev, 1)
+	}
 	if p.Page > 1 {
-		p.PrevURL = base + strconv.Itoa(p.Page-1)
+		p.PrevURL = link(filter.Severity, p.Page-1)
 	}
 	if p.Page < p.Pages {
-		p.NextURL = base + strconv.Itoa(p.Page+1)
+		p.NextURL = link(filter.Severity, p.Page+1)
 	}
 	return s.render(c, http.StatusOK, "source", src.Name, p)
 }

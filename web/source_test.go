@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -76,6 +77,10 @@ func TestSourceList(t *testing.T) {
 		Schedule string  `json:"schedule"`
 		LastRun  *run    `json:"last_run"`
 		NextRun  *string `json:"next_run"`
+		Quality  *struct {
+			Profile string `json:"profile"`
+			Score   int    `json:"score"`
+		} `json:"quality"`
 	}
 	ts.getJSON(t, "/api/v1/sources", http.StatusOK, &srcs)
 	mfr, hunt := srcs[0], srcs[1]
@@ -103,6 +108,9 @@ func TestSourceList(t *testing.T) {
 		if len(fs) != 2 {
 			t.Errorf("GET %s (findings_url): %d findings; want 2", r.FindingsURL, len(fs))
 		}
+	}
+	if mfr.Quality == nil || mfr.Quality.Score != 81 || mfr.Quality.Profile != "national" {
+		t.Errorf("GET /api/v1/sources: fhi-mfr quality = %+v; want the last run's, 81 national", mfr.Quality)
 	}
 	if hunt.Name != "hunt" || hunt.URL != "file:///srv/feeds/hunt.ttl" || hunt.Schedule != "0 3 * * *" || hunt.LastRun != nil || hunt.NextRun != nil {
 		t.Errorf("GET /api/v1/sources: second = %+v; want hunt, never run", hunt)
@@ -172,6 +180,16 @@ func TestSourceFindings(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != "info" {
 		t.Errorf("GET /api/v1/sources/fhi-mfr/findings?run=%s = %+v; want one info", run1, fs)
 	}
+
+	ts.getJSON(t, "/api/v1/sources/fhi-mfr/findings?severity=warning", http.StatusOK, &fs)
+	if len(fs) != 1 || fs[0].Path != "dct:description" {
+		t.Errorf("GET /api/v1/sources/fhi-mfr/findings?severity=warning = %+v; want the VEKT warning", fs)
+	}
+	ts.getJSON(t, "/api/v1/sources/fhi-mfr/findings?resource="+url.QueryEscape("https://data.fhi.no/mfr/variable/FAAR"), http.StatusOK, &fs)
+	if len(fs) != 1 || fs[0].Path != "csvw:datatype" {
+		t.Errorf("GET /api/v1/sources/fhi-mfr/findings?resource=…FAAR = %+v; want the FAAR error", fs)
+	}
+	ts.wantAPIError(t, "/api/v1/sources/fhi-mfr/findings?severity=fatal", http.StatusBadRequest, "invalid")
 
 	var none []finding
 	ts.getJSON(t, "/api/v1/sources/hunt/findings", http.StatusOK, &none)

@@ -31,6 +31,12 @@ func classLabel(class string) label {
 		return label{"Variabelen", "The variable"}
 	case "CodeList":
 		return label{"Kodelista", "The code list"}
+	case "PeriodOfTime":
+		return label{"Tidsrommet", "The period of time"}
+	case "Standard":
+		return label{"Standarden", "The standard"}
+	case "Identifier":
+		return label{"Identifikatoren", "The identifier"}
 	}
 	return label{"Ressursen", "The resource"}
 }

@@ -165,11 +165,15 @@ func temporalLayouts(datatype string) []string {
 	return nil
 }
 
+// datedProperty are the properties whose dates the profiles define; an
+// invalid date elsewhere is a warning.
+var datedProperty = map[string]bool{"dct:issued": true, "dct:modified": true, "dcat:startDate": true, "dcat:endDate": true}
+
 // checkDates: a literal typed as a date or time is one.
 func checkDates(r *run, ru rule) {
 	for i := range r.all {
 		res := &r.all[i]
-		for _, s := range r.withNodes(res) {
+		for _, s := range res.stmts {
 			layouts := temporalLayouts(s.Object.Datatype)
 			if s.Object.Kind != catalog.TermLiteral || layouts == nil {
 				continue
@@ -184,24 +188,16 @@ func checkDates(r *run, ru rule) {
 			if !valid {
 				prop := r.c.compact(s.Predicate)
 				dt := r.c.compact(s.Object.Datatype)
-				r.emitRule(ru, res, prop, text(
+				sev := ru.severity[r.v.profile]
+				if !datedProperty[prop] {
+					sev = catalog.SeverityWarning // a property the profiles do not define
+				}
+				r.emit(res, sev, prop, r.v.profile+":"+ru.name, text(
 					fmt.Sprintf("%q er ikke en gyldig %s (%s). Skriv for eksempel 2024-05-31.", s.Object.Value, dt, prop),
 					fmt.Sprintf("%q is not a valid %s (%s). Write, for example, 2024-05-31.", s.Object.Value, dt, prop)))
 			}
 		}
 	}
-}
-
-// withNodes returns a resource's statements and those of the blank nodes it
-// points to (periods of time), for checks of values.
-func (r *run) withNodes(res *resource) []catalog.Statement {
-	out := res.stmts
-	for _, s := range res.stmts {
-		if s.Object.Kind == catalog.TermBlank {
-			out = append(out[:len(out):len(out)], r.feed.Describe(s.Object)...)
-		}
-	}
-	return out
 }
 
 // vocabularyRule is one property whose values come from a controlled
@@ -210,25 +206,55 @@ type vocabularyRule struct {
 	class, property string
 	scheme          string          // namespace of the codes
 	codes           map[string]bool // nil: any code of the namespace that looks like one
-	extra           []string        // other namespaces DCAT-AP-NO allows beside it
-	profiles        string          // space-separated profiles the rule applies in
+	extra           []string        // other namespaces allowed beside it
+	each            bool            // every value must come from it, not just one
+	severity        catalog.Severity
+	require         string // a code that must be among the values
 }
 
-func vocabularyRules() []vocabularyRule {
-	all := "dcat-ap-no healthdcat-ap national"
-	return []vocabularyRule{
-		{"Dataset", "http://www.w3.org/ns/dcat#theme", "http://publications.europa.eu/resource/authority/data-theme/", loadCodes("data-theme"), []string{"https://psi.norge.no/los/"}, all},
-		{"Dataset", "http://purl.org/dc/terms/accessRights", "http://publications.europa.eu/resource/authority/access-right/", loadCodes("access-right"), nil, all},
-		{"Dataset", "http://purl.org/dc/terms/accrualPeriodicity", "http://publications.europa.eu/resource/authority/frequency/", loadCodes("frequency"), nil, all},
-		{"Catalog", "http://purl.org/dc/terms/language", "http://publications.europa.eu/resource/authority/language/", nil, nil, all},
-		{"Dataset", "http://purl.org/dc/terms/language", "http://publications.europa.eu/resource/authority/language/", nil, nil, all},
-		{"Distribution", "http://purl.org/dc/terms/format", "http://publications.europa.eu/resource/authority/file-type/", nil, nil, all},
-		{"Distribution", "http://purl.org/dc/terms/license", "http://publications.europa.eu/resource/authority/licence/", nil, []string{"http://data.norge.no/nlod/", "https://data.norge.no/nlod/"}, all},
-		{"Catalog", "http://purl.org/dc/terms/license", "http://publications.europa.eu/resource/authority/licence/", nil, []string{"http://data.norge.no/nlod/", "https://data.norge.no/nlod/"}, all},
-		{"Dataset", "http://healthdataportal.eu/ns/health#healthCategory", "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/", loadCodes("healthcategories"), nil, "healthdcat-ap"},
-		{"Dataset", "http://healthdataportal.eu/ns/health#healthTheme", "https://hdeu-dcat.data.health.europa.eu/resource/authority/health-theme/", loadCodes("health-theme"), nil, "healthdcat-ap"},
-		{"Dataset", "http://healthdataportal.eu/ns/health#hasCodingSystem", "https://hdeu-dcat.data.health.europa.eu/resource/authority/coding-system/", loadCodes("coding-system"), nil, "healthdcat-ap"},
+const (
+	euAuthority = "http://publications.europa.eu/resource/authority/"
+	hdeu        = "https://hdeu-dcat.data.health.europa.eu/resource/authority/"
+)
+
+// vocabularyRules returns a profile's vocabulary checks. DCAT-AP-NO 2.00
+// checks themes, access rights, frequencies, languages, file types and
+// licences (Dataset_ShapeCV, Distribution_ShapeCV, Catalog_ShapeCV), and
+// asks only that one theme come from the EU table, as a warning, beside
+// LOS; HealthDCAT-AP (mdr-vocabularies.shape.ttl) wants every theme from
+// the EU table, HEAL among them, and its own health vocabularies, and does
+// not restrict licences.
+func vocabularyRules(profile string) []vocabularyRule {
+	var (
+		themes    = loadCodes("data-theme")
+		access    = loadCodes("access-right")
+		frequency = loadCodes("frequency")
+		E         = catalog.SeverityError
+	)
+	language := func(class string) vocabularyRule {
+		return vocabularyRule{class, "http://purl.org/dc/terms/language", euAuthority + "language/", nil, nil, true, E, ""}
 	}
+	common := []vocabularyRule{
+		{"Dataset", "http://purl.org/dc/terms/accessRights", euAuthority + "access-right/", access, nil, true, E, ""},
+		{"Dataset", "http://purl.org/dc/terms/accrualPeriodicity", euAuthority + "frequency/", frequency, nil, true, E, ""},
+		language("Catalog"), language("Dataset"), language("Distribution"),
+		{"Distribution", "http://purl.org/dc/terms/format", euAuthority + "file-type/", nil, nil, true, E, ""},
+	}
+	if profile == "healthdcat-ap" {
+		return append(common,
+			vocabularyRule{"Dataset", "http://www.w3.org/ns/dcat#theme", euAuthority + "data-theme/", themes, nil, true, E, euAuthority + "data-theme/HEAL"},
+			vocabularyRule{"Dataset", "http://healthdataportal.eu/ns/health#healthCategory", hdeu + "healthcategories/", loadCodes("healthcategories"), nil, true, E, ""},
+			vocabularyRule{"Dataset", "http://healthdataportal.eu/ns/health#healthTheme", hdeu + "health-theme/", loadCodes("health-theme"), nil, true, E, ""},
+			vocabularyRule{"Dataset", "http://healthdataportal.eu/ns/health#hasCodingSystem", hdeu + "coding-system/", loadCodes("coding-system"), nil, true, E, ""},
+			vocabularyRule{"Distribution", "http://www.w3.org/ns/adms#status", euAuthority + "distribution-status/", nil, nil, true, E, ""},
+			vocabularyRule{"Distribution", "http://data.europa.eu/r5r/availability", euAuthority + "planned-availability/", nil, nil, true, E, ""},
+		)
+	}
+	return append(common,
+		vocabularyRule{"Dataset", "http://www.w3.org/ns/dcat#theme", euAuthority + "data-theme/", themes, []string{"https://psi.norge.no/los/"}, false, catalog.SeverityWarning, ""},
+		vocabularyRule{"Dataset", "http://purl.org/dc/terms/license", euAuthority + "licence/", nil, nil, true, E, ""},
+		vocabularyRule{"Distribution", "http://purl.org/dc/terms/license", euAuthority + "licence/", nil, nil, true, E, ""},
+	)
 }
 
 // loadCodes reads an embedded code list: one IRI a line, # comments.
@@ -260,40 +286,50 @@ func isEUCode(s string) bool {
 }
 
 // checkVocabularies: values of controlled properties come from their
-// vocabulary; at least one of a multi-valued property's values must.
+// vocabulary. A value in the vocabulary's namespace that is not one of its
+// codes is a vocabulary-code finding (the shapes cannot tell without the
+// vocabulary's data); a value from elsewhere is a vocabulary finding.
 func checkVocabularies(r *run, ru rule) {
-	for _, vr := range vocabularyRules() {
-		if !strings.Contains(vr.profiles, r.v.profile) {
-			continue
-		}
+	for _, vr := range vocabularyRules(r.v.profile) {
 		prop := r.c.compact(vr.property)
+		scheme := strings.TrimSuffix(vr.scheme, "/")
 		for i := range r.all {
 			res := &r.all[i]
 			if res.class != vr.class {
 				continue
 			}
 			var values, fromScheme int
+			required := vr.require == ""
 			for _, s := range res.stmts {
 				if s.Predicate != vr.property || s.Object.Kind != catalog.TermIRI {
 					continue // a literal is the schema's finding
 				}
 				values++
 				iri := s.Object.Value
-				code, inScheme := strings.CutPrefix(iri, vr.scheme)
+				required = required || iri == vr.require
+				c, inScheme := strings.CutPrefix(iri, vr.scheme)
 				switch {
-				case inScheme && ((vr.codes != nil && vr.codes[iri]) || (vr.codes == nil && isEUCode(code))):
+				case inScheme && ((vr.codes != nil && vr.codes[iri]) || (vr.codes == nil && isEUCode(c))):
 					fromScheme++
 				case inScheme:
-					r.emitRule(ru, res, prop, text(
-						fmt.Sprintf("<%s> er ikke en kode i %s. Bruk en av kodene der.", iri, strings.TrimSuffix(vr.scheme, "/")),
-						fmt.Sprintf("<%s> is not a code of %s. Use one of its codes.", iri, strings.TrimSuffix(vr.scheme, "/"))))
-				case hasAnyPrefix(iri, vr.extra):
+					r.emit(res, vr.severity, prop, r.v.profile+":vocabulary-code", text(
+						fmt.Sprintf("<%s> er ikke en kode i %s. Bruk en av kodene der.", iri, scheme),
+						fmt.Sprintf("<%s> is not a code of %s. Use one of its codes.", iri, scheme)))
+				case vr.each && !hasAnyPrefix(iri, vr.extra):
+					r.emit(res, vr.severity, prop, r.v.profile+":"+ru.name, text(
+						fmt.Sprintf("<%s> i %s (%s) er ikke fra det kontrollerte vokabularet %s. Bruk en av kodene der.", iri, prop, propertyLabel(prop).nb, scheme),
+						fmt.Sprintf("<%s> in %s (%s) is not from the controlled vocabulary %s. Use one of its codes.", iri, prop, propertyLabel(prop).en, scheme)))
 				}
 			}
-			if values > 0 && fromScheme == 0 {
-				r.emitRule(ru, res, prop, text(
-					fmt.Sprintf("%s (%s) har ingen verdi fra det kontrollerte vokabularet %s. Legg til en.", prop, propertyLabel(prop).nb, strings.TrimSuffix(vr.scheme, "/")),
-					fmt.Sprintf("%s (%s) has no value from the controlled vocabulary %s. Add one.", prop, propertyLabel(prop).en, strings.TrimSuffix(vr.scheme, "/"))))
+			if !vr.each && values > 0 && fromScheme == 0 {
+				r.emit(res, vr.severity, prop, r.v.profile+":"+ru.name, text(
+					fmt.Sprintf("%s (%s) har ingen verdi fra det kontrollerte vokabularet %s. Legg til en.", prop, propertyLabel(prop).nb, scheme),
+					fmt.Sprintf("%s (%s) has no value from the controlled vocabulary %s. Add one.", prop, propertyLabel(prop).en, scheme)))
+			}
+			if values > 0 && !required {
+				r.emit(res, vr.severity, prop, r.v.profile+":"+ru.name, text(
+					fmt.Sprintf("%s (%s) må ha verdien <%s>. Legg den til.", prop, propertyLabel(prop).nb, vr.require),
+					fmt.Sprintf("%s (%s) must include <%s>. Add it.", prop, propertyLabel(prop).en, vr.require)))
 			}
 		}
 	}

@@ -12,23 +12,27 @@ import (
 
 // IRIs the walk follows.
 const (
-	rdfType      = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-	rdfFirst     = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-	rdfRest      = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
-	rdfNil       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
-	dcatCatalog  = "http://www.w3.org/ns/dcat#Catalog"
-	dcatDataset  = "http://www.w3.org/ns/dcat#Dataset"
-	pDataset     = "http://www.w3.org/ns/dcat#dataset"
-	pDist        = "http://www.w3.org/ns/dcat#distribution"
-	pContact     = "http://www.w3.org/ns/dcat#contactPoint"
-	pPublisher   = "http://purl.org/dc/terms/publisher"
-	pAccess      = "http://purl.org/dc/terms/accessRights"
-	pHDAB        = "http://healthdataportal.eu/ns/health#hdab"
-	pHasVars     = "http://healthdataportal.eu/ns/health#hasVariables"
-	pTable       = "http://www.w3.org/ns/csvw#table"
-	pColumn      = "http://www.w3.org/ns/csvw#column"
-	pValueFrom   = "https://data.norge.no/vocabulary/modelldcatno#hasValueFrom"
-	accessPrefix = "http://publications.europa.eu/resource/authority/access-right/"
+	rdfType          = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+	rdfFirst         = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+	rdfRest          = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+	rdfNil           = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+	dcatCatalog      = "http://www.w3.org/ns/dcat#Catalog"
+	dcatDataset      = "http://www.w3.org/ns/dcat#Dataset"
+	dcatDistribution = "http://www.w3.org/ns/dcat#Distribution"
+	pDataset         = "http://www.w3.org/ns/dcat#dataset"
+	pDist            = "http://www.w3.org/ns/dcat#distribution"
+	pContact         = "http://www.w3.org/ns/dcat#contactPoint"
+	pPublisher       = "http://purl.org/dc/terms/publisher"
+	pAccess          = "http://purl.org/dc/terms/accessRights"
+	pHDAB            = "http://healthdataportal.eu/ns/health#hdab"
+	pHasVars         = "http://healthdataportal.eu/ns/health#hasVariables"
+	pTable           = "http://www.w3.org/ns/csvw#table"
+	pColumn          = "http://www.w3.org/ns/csvw#column"
+	pValueFrom       = "https://data.norge.no/vocabulary/modelldcatno#hasValueFrom"
+	pTemporal        = "http://purl.org/dc/terms/temporal"
+	pConformsTo      = "http://purl.org/dc/terms/conformsTo"
+	pAdmsID          = "http://www.w3.org/ns/adms#identifier"
+	accessPrefix     = "http://publications.europa.eu/resource/authority/access-right/"
 )
 
 // resource is one resource the walk found, with what it is checked as.
@@ -111,6 +115,28 @@ func (r *run) walk() {
 		r.add("Dataset", d, stmts, access, d)
 		r.datasets = append(r.datasets, r.all[len(r.all)-1])
 		r.references(d, stmts, d)
+	}
+	// Distributions that no dataset lists are checked all the same.
+	for _, d := range r.feed.OfType(dcatDistribution) {
+		r.addDescribed("Distribution", d, catalog.RDFTerm{})
+	}
+	// The parts of what was found: periods of time, standards and other
+	// identifiers, whoever points to them.
+	for i := range len(r.all) {
+		res := r.all[i]
+		for _, s := range res.stmts {
+			if s.Object.Kind == catalog.TermLiteral {
+				continue
+			}
+			switch s.Predicate {
+			case pTemporal:
+				r.addDescribed("PeriodOfTime", s.Object, res.dataset)
+			case pConformsTo:
+				r.addDescribed("Standard", s.Object, res.dataset)
+			case pAdmsID:
+				r.addDescribed("Identifier", s.Object, res.dataset)
+			}
+		}
 	}
 }
 

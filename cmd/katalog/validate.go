@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/katalog/katalog/catalog"
@@ -134,8 +135,9 @@ func messageLanguage() string {
 func writeReportText(w io.Writer, input string, rep *validate.Report, lang string) error {
 	bw := bufio.NewWriter(w)
 	q := rep.Quality
-	fmt.Fprintf(bw, "%s: profile %s: %d datasets, %d errors, %d warnings; quality %d/100 (mandatory %d/%d, recommended %d/%d)\n",
-		input, rep.Profile, len(rep.Datasets), q.Errors, q.Warnings, q.Score, q.Mandatory.Met, q.Mandatory.Total, q.Recommended.Met, q.Recommended.Total)
+	fmt.Fprintf(bw, "%s: profile %s: %s, %s, %s; quality %d/100 (mandatory %d/%d, recommended %d/%d)\n",
+		input, rep.Profile, count(len(rep.Datasets), "dataset"), count(q.Errors, "error"), count(q.Warnings, "warning"),
+		q.Score, q.Mandatory.Met, q.Mandatory.Total, q.Recommended.Met, q.Recommended.Total)
 	byResource := map[string][]catalog.Finding{}
 	var order []string
 	for _, f := range rep.Findings {
@@ -159,6 +161,14 @@ func writeReportText(w io.Writer, input string, rep *validate.Report, lang strin
 		}
 	}
 	return bw.Flush()
+}
+
+// count writes n things, in the singular for one.
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 // writeReportJSON prints the report as one JSON document.
