@@ -88,6 +88,9 @@ type HarvestRun struct {
 	Timings RunTimings `json:"timings"`
 	// Quality is how well the feed met its validation profile.
 	Quality *Quality `json:"quality,omitempty"`
+	// FindingsRun names the run whose findings this one repeats (an
+	// unchanged feed); stores give those for this run's.
+	FindingsRun string `json:"findings_run,omitempty"`
 	// Changes lists what changed, by identifier. Stores keep it apart from
 	// the run: lists of runs leave it out, a single run has it.
 	Changes *RunChanges `json:"changes,omitempty"`

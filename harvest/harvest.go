@@ -253,8 +253,10 @@ func (j *Job) Run(ctx context.Context) (*catalog.HarvestRun, error) {
 		Datasets: run.Stats.Datasets, Variables: run.Stats.Variables, Run: run})
 	// Store the report even if the caller gave up waiting.
 	ctx = context.WithoutCancel(ctx)
-	if err := h.Store.PutFindings(ctx, src.Name, run.ID, findings); err != nil {
-		return run, fmt.Errorf("harvest %s: store findings: %w", src.Name, err)
+	if run.FindingsRun == "" {
+		if err := h.Store.PutFindings(ctx, src.Name, run.ID, findings); err != nil {
+			return run, fmt.Errorf("harvest %s: store findings: %w", src.Name, err)
+		}
 	}
 	if err := h.Store.PutRun(ctx, run); err != nil {
 		return run, fmt.Errorf("harvest %s: store run: %w", src.Name, err)
@@ -349,7 +351,8 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 
 // unchanged completes a run whose feed has not changed since the last good
 // run: nothing is written (but a stale index is rebuilt for the source from
-// the store), and the run repeats the last good run's counts and findings.
+// the store), and the run repeats the last good run's counts and findings;
+// the findings are not copied, the run points to them.
 func (h *Harvester) unchanged(ctx context.Context, src *catalog.Source, run *catalog.HarvestRun) ([]catalog.Finding, error) {
 	run.Status = catalog.RunUnchanged
 	if src.State.IndexStale {
@@ -374,11 +377,11 @@ func (h *Harvester) unchanged(ctx context.Context, src *catalog.Source, run *cat
 		Unchanged: prev.Stats.Datasets, VariablesUnchanged: prev.Stats.Variables,
 		Errors: prev.Stats.Errors, Warnings: prev.Stats.Warnings,
 	}
-	findings, err := h.Store.FindFindings(ctx, src.Name, prev.ID)
-	if err != nil {
-		return nil, nil
+	run.FindingsRun = prev.ID
+	if prev.FindingsRun != "" {
+		run.FindingsRun = prev.FindingsRun
 	}
-	return findings, nil
+	return nil, nil
 }
 
 // attachValidation records on each dataset its quality and on each

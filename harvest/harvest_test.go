@@ -502,6 +502,11 @@ func TestRunNotModified(t *testing.T) {
 	if len(findings) == 0 || len(again) != len(findings) {
 		t.Errorf("unchanged run has %d findings; want the first run's %d", len(again), len(findings))
 	}
+	third := e.run(t, "nav")
+	again, _ = e.store.FindFindings(context.Background(), "nav", third.ID)
+	if third.Status != catalog.RunUnchanged || third.FindingsRun != first.ID || len(again) != len(findings) {
+		t.Errorf("a second unchanged run = %s repeating %q with %d findings; want unchanged, repeating %s's %d", third.Status, third.FindingsRun, len(again), first.ID, len(findings))
+	}
 	src, _ := e.store.FindSource(context.Background(), "nav")
 	harvested := src.State.LastHarvested
 	// The validators go when a later run fails: the server then errs.

@@ -464,6 +464,9 @@ func TestSourcePage(t *testing.T) {
 	if strings.Index(page, "mfr/variable/FAAR") > strings.Index(page, "mfr/variable/VEKT") {
 		t.Errorf("GET /sources/fhi-mfr: the resource with an error should come first")
 	}
+	if !strings.Contains(page, `<span class="sev">Error</span>`) || !strings.Contains(ts.getHTML(t, "/sources/fhi-mfr?lang=nb", http.StatusOK), `<span class="sev">Feil</span>`) {
+		t.Errorf("GET /sources/fhi-mfr: severities should be named in the page's language")
+	}
 	errorsOnly := ts.getHTML(t, "/sources/fhi-mfr?severity=error&lang=en", http.StatusOK)
 	if !strings.Contains(errorsOnly, "Give a datatype") || strings.Contains(errorsOnly, "Describe the variable") ||
 		!strings.Contains(errorsOnly, `aria-current="page">Errors (1)`) {

@@ -236,7 +236,13 @@ func (s *Server) handleSourcePage(c echo.Context) error {
 		}
 		p.Groups[i].Findings = append(p.Groups[i].Findings, f)
 	}
-	// Resources with errors first, then by how much is wrong.
+	// Resources with errors first, then by how much is wrong; within a
+	// resource, errors before warnings before notes.
+	for _, g := range p.Groups {
+		sort.SliceStable(g.Findings, func(i, j int) bool {
+			return severityRank[g.Findings[i].Severity] < severityRank[g.Findings[j].Severity]
+		})
+	}
 	sort.SliceStable(p.Groups, func(i, j int) bool {
 		ei, ej := errorsIn(p.Groups[i].Findings), errorsIn(p.Groups[j].Findings)
 		if ei != ej {
@@ -285,6 +291,8 @@ func (s *Server) handleSourcePage(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "source", src.Name, p)
 }
+
+var severityRank = map[catalog.Severity]int{catalog.SeverityError: 0, catalog.SeverityWarning: 1, catalog.SeverityInfo: 2}
 
 func errorsIn(fs []catalog.Finding) int {
 	n := 0

@@ -36,8 +36,8 @@ ex:deaths a dcat:Dataset ; dct:title "Perinatale dødsfall"@nb .
 `
 
 type validation struct {
-	Profile string          `json:"profile"`
-	Quality catalog.Quality `json:"quality"`
+	Profile  string          `json:"profile"`
+	Quality  catalog.Quality `json:"quality"`
 	Datasets map[string]catalog.Quality
 	Findings []finding `json:"findings"`
 }
@@ -80,10 +80,10 @@ func TestValidateAPI(t *testing.T) {
 		t.Fatalf("POST /api/v1/validate?profile=national = %d %.300s; want 200 and a report", rec.Code, rec.Body)
 	}
 	want := map[string]bool{
-		"error https://register.example.no/births dct:identifier":   false,
-		"error https://register.example.no/births dct:modified":     false,
-		"error https://register.example.no/deaths dct:publisher":    false,
-		"error https://register.example.no/vekt csvw:datatype":      false,
+		"error https://register.example.no/births dct:identifier":  false,
+		"error https://register.example.no/births dct:modified":    false,
+		"error https://register.example.no/deaths dct:publisher":   false,
+		"error https://register.example.no/vekt csvw:datatype":     false,
 		"error https://register.example.no/lengde dct:description": false,
 	}
 	for _, f := range bad.Findings {
@@ -163,7 +163,7 @@ func TestFlawedFeedStaysSearchable(t *testing.T) {
 
 	var res struct {
 		Total int `json:"total"`
-		Hits []struct {
+		Hits  []struct {
 			Identifier string `json:"identifier"`
 		} `json:"hits"`
 	}

@@ -209,23 +209,34 @@ func (s *DB) FindRunByID(ctx context.Context, source, id string) (*catalog.Harve
 
 // PutFindings implements catalog.Store.
 func (s *DB) PutFindings(ctx context.Context, source, runID string, findings []catalog.Finding) error {
-	if findings == nil {
-		findings = []catalog.Finding{}
+	v, err := encodeFindings(findings)
+	if err != nil {
+		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket([]byte(bucketFindings)), runKey(source, runID), findings)
+		return tx.Bucket([]byte(bucketFindings)).Put(runKey(source, runID), v)
 	})
 }
 
-// FindFindings implements catalog.Store.
+// FindFindings implements catalog.Store. A run that repeats another's
+// findings (HarvestRun.FindingsRun) has that run's.
 func (s *DB) FindFindings(ctx context.Context, source, runID string) ([]catalog.Finding, error) {
 	var out []catalog.Finding
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket([]byte(bucketFindings)).Get(runKey(source, runID))
+		key := runKey(source, runID)
+		v := tx.Bucket([]byte(bucketFindings)).Get(key)
+		if v == nil {
+			var run catalog.HarvestRun
+			if r := tx.Bucket([]byte(bucketRuns)).Get(key); r != nil && json.Unmarshal(r, &run) == nil && run.FindingsRun != "" {
+				v = tx.Bucket([]byte(bucketFindings)).Get(runKey(source, run.FindingsRun))
+			}
+		}
 		if v == nil {
 			return catalog.Errorf(catalog.ENOTFOUND, "source %q has no findings for run %q", source, runID)
 		}
-		return json.Unmarshal(v, &out)
+		var err error
+		out, err = decodeFindings(v)
+		return err
 	})
 	return out, err
 }

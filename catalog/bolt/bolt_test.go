@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -290,6 +291,50 @@ func TestFindings(t *testing.T) {
 	wantCode(t, "FindFindings(fhi-mfr, r3)", err, catalog.ENOTFOUND)
 	_, err = s.FindFindings(ctx, "hunt", "r1")
 	wantCode(t, "FindFindings(hunt, r1)", err, catalog.ENOTFOUND)
+
+	// A run that repeats another's findings has them without a copy.
+	if err := s.PutRun(ctx, &catalog.HarvestRun{ID: "r4", Source: "fhi-mfr", Status: catalog.RunUnchanged, FindingsRun: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.FindFindings(ctx, "fhi-mfr", "r4")
+	if err != nil || !reflect.DeepEqual(got, findings) {
+		t.Errorf("FindFindings(fhi-mfr, r4), a run repeating r1 = %+v, %v; want r1's", got, err)
+	}
+}
+
+// Many findings share a few messages: they are stored once, and a store
+// written before that (a plain JSON array) still reads.
+func TestFindingsShareMessages(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	msg := catalog.Text{"nb": "Variabelen mangler dct:description (beskrivelse).", "en": "The variable has no dct:description (description)."}
+	many := make([]catalog.Finding, 20000)
+	for i := range many {
+		many[i] = catalog.Finding{Severity: catalog.SeverityError, Resource: fmt.Sprintf("https://data.fhi.no/var/%d", i),
+			Path: "dct:description", Message: catalog.Text{"en": msg["en"], "nb": msg["nb"]}, Rule: "national:Column.dct:description:missing",
+			SpecURL: "https://data.health.europa.eu/healthdcat-ap/"}
+	}
+	v, err := encodeFindings(many)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := json.Marshal(many)
+	if len(v)*10 > len(plain) {
+		t.Errorf("20,000 findings with one message take %d bytes; want a tenth of their JSON's %d", len(v), len(plain))
+	}
+	if err := s.PutFindings(ctx, "nhanes", "r1", many); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FindFindings(ctx, "nhanes", "r1"); err != nil || !reflect.DeepEqual(got, many) {
+		t.Errorf("FindFindings after PutFindings of 20,000: %d findings, %v; want them back", len(got), err)
+	}
+	got, err := decodeFindings(plain)
+	if err != nil || !reflect.DeepEqual(got, many) {
+		t.Errorf("decodeFindings(a plain JSON array) = %d findings, %v; want them all", len(got), err)
+	}
+	if _, err := decodeFindings(append([]byte{findingsFormat}, "not snappy"...)); err == nil {
+		t.Errorf("decodeFindings(garbage) = nil error; want one")
+	}
 }
 
 func TestOpenCreatesFolder(t *testing.T) {

@@ -263,7 +263,18 @@ func (c *comparison) compare(p *parsed, reports []*shaclReport, pick func(focus 
 			c.excludedKatalog[why]++
 			continue
 		}
-		k := pair{p.node(f.Resource), expand(f.Path)}
+		// A blank node's finding names the nearest IRI and the path from
+		// it, as shacl.mjs's focusNodeContext does.
+		steps := strings.Split(f.Path, pathSep)
+		node := p.node(f.Resource)
+		if len(steps) > 1 {
+			var via []string
+			for _, st := range steps[:len(steps)-1] {
+				via = append(via, expand(st))
+			}
+			node = contextKey(f.Resource, via)
+		}
+		k := pair{node, expand(steps[len(steps)-1])}
 		errors[k] = ruleKind(f.Rule)
 		errorNodes[k.node] = true
 	}

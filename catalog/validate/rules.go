@@ -290,7 +290,7 @@ func isEUCode(s string) bool {
 // codes is a vocabulary-code finding (the shapes cannot tell without the
 // vocabulary's data); a value from elsewhere is a vocabulary finding.
 func checkVocabularies(r *run, ru rule) {
-	for _, vr := range vocabularyRules(r.v.profile) {
+	for _, vr := range r.v.vocab {
 		prop := r.c.compact(vr.property)
 		scheme := strings.TrimSuffix(vr.scheme, "/")
 		for i := range r.all {

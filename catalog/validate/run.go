@@ -46,15 +46,19 @@ type resource struct {
 
 // run is one Validate call.
 type run struct {
-	v        *Validator
-	feed     catalog.Feed
-	c        *compacter
-	report   *Report
-	seen     map[string]bool // class + resource already checked
-	missing  map[string][2]int
-	memo     map[string][]*jsonschema.ValidationError // schema outcome by resource shape
-	datasets []resource
-	all      []resource
+	v       *Validator
+	feed    catalog.Feed
+	c       *compacter
+	report  *Report
+	seen    map[string]bool // class + resource already checked
+	missing map[string][2]int
+	memo    map[string][]*jsonschema.ValidationError // schema outcome by resource shape
+	// Rule names and messages made once per run (findings share them).
+	ruleNames    map[ruleKey]string
+	missingTexts map[ruleKey]catalog.Text
+	via          map[string]edge // blank node label → the first edge that reached it
+	datasets     []resource
+	all          []resource
 }
 
 // Validate checks a feed and reports what it found.
@@ -65,6 +69,10 @@ func (v *Validator) Validate(feed catalog.Feed) *Report {
 		seen:    map[string]bool{},
 		missing: map[string][2]int{},
 		memo:    map[string][]*jsonschema.ValidationError{},
+
+		ruleNames:    map[ruleKey]string{},
+		missingTexts: map[ruleKey]catalog.Text{},
+		via:          map[string]edge{},
 	}
 	r.walk()
 	for i := range r.all {
@@ -88,6 +96,7 @@ func (r *run) walk() {
 		r.references(c, stmts, catalog.RDFTerm{})
 		for _, s := range stmts {
 			if s.Predicate == pDataset && !listed[s.Object] && s.Object.Kind != catalog.TermLiteral {
+				r.link(c, pDataset, s.Object)
 				listed[s.Object] = true
 				datasets = append(datasets, s.Object)
 			}
@@ -128,6 +137,7 @@ func (r *run) walk() {
 			if s.Object.Kind == catalog.TermLiteral {
 				continue
 			}
+			r.link(res.term, s.Predicate, s.Object)
 			switch s.Predicate {
 			case pTemporal:
 				r.addDescribed("PeriodOfTime", s.Object, res.dataset)
@@ -147,6 +157,7 @@ func (r *run) references(subject catalog.RDFTerm, stmts []catalog.Statement, dat
 		if o.Kind == catalog.TermLiteral {
 			continue
 		}
+		r.link(subject, s.Predicate, o)
 		switch s.Predicate {
 		case pDist:
 			r.addDescribed("Distribution", o, dataset)
@@ -174,6 +185,7 @@ func (r *run) variables(o, dataset catalog.RDFTerm) {
 	case has(stmts, pTable):
 		r.add("TableGroup", o, stmts, "", dataset)
 		for _, t := range r.members(stmts, pTable) {
+			r.link(o, pTable, t)
 			r.table(t, dataset)
 		}
 	case has(stmts, pColumn):
@@ -189,6 +201,7 @@ func (r *run) table(t, dataset catalog.RDFTerm) {
 		return
 	}
 	for _, c := range r.members(stmts, pColumn) {
+		r.link(t, pColumn, c)
 		r.column(c, r.feed.Describe(c), dataset)
 	}
 }
@@ -231,6 +244,45 @@ func (r *run) members(stmts []catalog.Statement, p string) []catalog.RDFTerm {
 
 func (r *run) addDescribed(class string, o, dataset catalog.RDFTerm) {
 	r.add(class, o, r.feed.Describe(o), "", dataset)
+}
+
+// link notes that from points to a blank node, so that findings about the
+// blank node can name the nearest IRI and the path from it.
+func (r *run) link(from catalog.RDFTerm, predicate string, to catalog.RDFTerm) {
+	if to.Kind != catalog.TermBlank || to == from {
+		return
+	}
+	if _, ok := r.via[to.Value]; !ok {
+		r.via[to.Value] = edge{from, r.c.compact(predicate)}
+	}
+}
+
+type edge struct {
+	from      catalog.RDFTerm
+	predicate string
+}
+
+// pathSep separates the steps of a property path in a finding; IRIs cannot
+// hold a space.
+const pathSep = " / "
+
+// locate names where a finding about a resource's property is: a blank
+// node is named by the nearest IRI that points to it, and the path from
+// there (dct:temporal / dcat:startDate).
+func (r *run) locate(t catalog.RDFTerm, prop string) (resource, path string) {
+	path = prop
+	for range 10 {
+		e, ok := r.via[t.Value]
+		if t.Kind != catalog.TermBlank || !ok {
+			break
+		}
+		path = e.predicate + pathSep + path
+		t = e.from
+	}
+	if t.Kind == catalog.TermBlank {
+		return t.Name(), prop // nothing named points to it
+	}
+	return t.Name(), path
 }
 
 // add queues a resource for checking once per class; it reports whether
@@ -368,7 +420,7 @@ func (r *run) schemaFindings(res *resource, level string, obj map[string]any, ls
 		case keyword == "required" && len(segs) == 0:
 			for _, prop := range missingProps(leaf.Message) {
 				r.missingProp(res, level)
-				r.emit(res, sev, prop, r.schemaRule(res, prop, "missing"), missingMessage(r.v.profile, res.class, prop, level == "mandatory"))
+				r.emit(res, sev, prop, r.schemaRule(res, prop, "missing"), r.missingMessage(res.class, prop, level == "mandatory"))
 			}
 		case len(segs) == 0:
 			continue // composite keywords (allOf, $ref) report their causes
@@ -505,16 +557,44 @@ func abbreviate(s string) string {
 
 // schemaRule names the rule of a schema finding: profile:Class.property:kind.
 func (r *run) schemaRule(res *resource, prop, kind string) string {
-	return r.v.profile + ":" + res.class + "." + prop + ":" + kind
+	key := ruleKey{res.class, prop, kind}
+	name, ok := r.ruleNames[key]
+	if !ok {
+		name = r.v.profile + ":" + res.class + "." + prop + ":" + kind
+		r.ruleNames[key] = name
+	}
+	return name
+}
+
+type ruleKey struct{ class, prop, kind string }
+
+// missingMessage says that a property is missing. The thousands of
+// variables of a feed miss the same few properties, so the messages are
+// made once per run and shared.
+func (r *run) missingMessage(class, prop string, mandatory bool) catalog.Text {
+	kind := "recommended"
+	if mandatory {
+		kind = "mandatory"
+	}
+	key := ruleKey{class, prop, kind}
+	msg, ok := r.missingTexts[key]
+	if !ok {
+		msg = missingMessage(r.v.profile, class, prop, mandatory)
+		r.missingTexts[key] = msg
+	}
+	return msg
 }
 
 // emit records a finding about a resource.
 func (r *run) emit(res *resource, sev catalog.Severity, prop, rule string, msg catalog.Text) {
-	name := res.term.Name()
+	name, path := res.term.Name(), prop
+	if res.term.Kind == catalog.TermBlank {
+		name, path = r.locate(res.term, prop)
+	}
 	r.report.Findings = append(r.report.Findings, catalog.Finding{
 		Severity: sev,
 		Resource: name,
-		Path:     prop,
+		Path:     path,
 		Message:  msg,
 		Rule:     rule,
 		SpecURL:  specURL(r.v.profile, res.class),

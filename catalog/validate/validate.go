@@ -35,7 +35,8 @@ type Validator struct {
 	profile string
 	schemas map[string]*jsonschema.Schema // "Dataset.mandatory", "Dataset.NON_PUBLIC.recommended", …
 	levels  bool                          // datasets are checked per access level
-	noMemo  bool                          // for tests: run every schema afresh
+	vocab   []vocabularyRule
+	noMemo  bool // for tests: run every schema afresh
 }
 
 // New returns a validator for a profile.
@@ -72,7 +73,7 @@ func New(profile string) (*Validator, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", profile, err)
 	}
-	v := &Validator{profile: profile, schemas: map[string]*jsonschema.Schema{}}
+	v := &Validator{profile: profile, schemas: map[string]*jsonschema.Schema{}, vocab: vocabularyRules(profile)}
 	for name := range doc.Defs {
 		s, err := c.Compile(profileBase + profile + ".json#/$defs/" + name)
 		if err != nil {

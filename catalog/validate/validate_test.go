@@ -126,7 +126,7 @@ func TestFindings(t *testing.T) {
 			"error dcat-ap-no:date-lexical https://example.org/ds dct:issued",
 		}},
 		{"date-lexical in a period", "dcat-ap-no", good + `ex:ds dct:temporal [ dcat:startDate "19999"^^xsd:gYear ] .`, []string{
-			"error dcat-ap-no:date-lexical _: dcat:startDate",
+			"error dcat-ap-no:date-lexical https://example.org/ds dct:temporal / dcat:startDate",
 		}},
 		{"vocabulary: theme outside the EU table", "dcat-ap-no", strings.Replace(good, "theme:HEAL", "<https://example.org/my-theme>", 1), []string{
 			"warning dcat-ap-no:vocabulary https://example.org/ds dcat:theme",
@@ -141,17 +141,17 @@ func TestFindings(t *testing.T) {
 			"error dcat-ap-no:vocabulary https://example.org/ds dct:license",
 		}},
 		{"periods of time: DCAT-AP-NO wants dates", "dcat-ap-no", good + `ex:ds dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2017"^^xsd:gYear ; dcat:endDate "2019-01-01"^^xsd:date , "2019-12-31"^^xsd:date ] .`, []string{
-			"error dcat-ap-no:PeriodOfTime.dcat:startDate:form-date _: dcat:startDate",
-			"error dcat-ap-no:PeriodOfTime.dcat:endDate:max-one _: dcat:endDate",
+			"error dcat-ap-no:PeriodOfTime.dcat:startDate:form-date https://example.org/ds dct:temporal / dcat:startDate",
+			"error dcat-ap-no:PeriodOfTime.dcat:endDate:max-one https://example.org/ds dct:temporal / dcat:endDate",
 		}},
 		{"periods of time: HealthDCAT-AP takes years", "healthdcat-ap", good + `ex:ds dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2017"^^xsd:gYear ] .`, []string{
-			"no error about _:",
+			"no error about dcat:startDate",
 		}},
 		{"a standard needs a title", "dcat-ap-no", good + `ex:ds dct:conformsTo <https://example.org/standard> .`, []string{
 			"error dcat-ap-no:Standard.dct:title:missing https://example.org/standard dct:title",
 		}},
 		{"an identifier needs one notation", "dcat-ap-no", good + `ex:ds <http://www.w3.org/ns/adms#identifier> [ skos:notation "A" , "B" ] .`, []string{
-			"error dcat-ap-no:Identifier.skos:notation:max-one _: skos:notation",
+			"error dcat-ap-no:Identifier.skos:notation:max-one https://example.org/ds adms:identifier / skos:notation",
 		}},
 		{"vocabulary: LOS beside a theme", "dcat-ap-no", good + `ex:ds dcat:theme <https://psi.norge.no/los/tema/helse> .`, nil},
 		{"identifier-unique", "dcat-ap-no", good + `ex:ds2 a dcat:Dataset ; dct:identifier "DS" ; dct:title "To"@nb .`, []string{
@@ -192,7 +192,7 @@ ex:c1 skos:inScheme ex:cl ; skos:notation "1" .`, []string{
 			for _, w := range c.want {
 				if about, ok := strings.CutPrefix(w, "no error about "); ok {
 					for _, g := range got {
-						if f := strings.Fields(g); f[0] == "error" && f[2] == about {
+						if strings.HasPrefix(g, "error") && strings.Contains(g, about) {
 							t.Errorf("unexpected error %q", g)
 						}
 					}

@@ -24,10 +24,12 @@ sources:
     timeout: 2m
     max_remove_share: 0.2
     allow_hosts: [cdn.example.org]
+    profile: healthdcat-ap
   - name: local
     url: file:feeds/x.ttl
     max_remove_share: 0
 admin_token_env: KATALOG_ADMIN_TOKEN
+profile: dcat-ap-no
 file_roots: [feeds, /srv/feeds]
 workers: 3
 max_bytes: "1GB"
@@ -36,14 +38,14 @@ max_bytes: "1GB"
 		t.Fatal(err)
 	}
 	want := []catalog.Source{
-		{Name: "fhi-mfr", URL: "https://example.org/feed.ttl", Format: "turtle", Schedule: "0 3 * * *", Publisher: "Folkehelseinstituttet",
+		{Name: "fhi-mfr", URL: "https://example.org/feed.ttl", Format: "turtle", Schedule: "0 3 * * *", Publisher: "Folkehelseinstituttet", Profile: "healthdcat-ap",
 			Limits: catalog.SourceLimits{MaxBytes: 10 << 20, MaxPages: 50, Timeout: 2 * time.Minute, MaxRemoveShare: share, AllowHosts: []string{"cdn.example.org"}}},
 		{Name: "local", URL: "file:feeds/x.ttl", Format: "auto", Schedule: "1h", Limits: catalog.SourceLimits{MaxRemoveShare: -1}},
 	}
 	if !reflect.DeepEqual(cfg.Sources, want) || cfg.AdminTokenEnv != "KATALOG_ADMIN_TOKEN" {
 		t.Errorf("parseConfig sources = %+v; want %+v", cfg.Sources, want)
 	}
-	if !reflect.DeepEqual(cfg.FileRoots, []string{"/base/feeds", "/srv/feeds"}) || cfg.Workers != 3 || cfg.Defaults.MaxBytes != 1<<30 || cfg.BaseDir != "/base" {
+	if !reflect.DeepEqual(cfg.FileRoots, []string{"/base/feeds", "/srv/feeds"}) || cfg.Workers != 3 || cfg.Defaults.MaxBytes != 1<<30 || cfg.BaseDir != "/base" || cfg.Profile != "dcat-ap-no" {
 		t.Errorf("parseConfig = roots %v, workers %d, defaults %+v, base %s", cfg.FileRoots, cfg.Workers, cfg.Defaults, cfg.BaseDir)
 	}
 }
@@ -68,6 +70,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"share", "sources:\n  - name: a\n    url: http://x\n    max_remove_share: 1.5\n", "max_remove_share"},
 		{"host", "sources:\n  - name: a\n    url: http://x\n    allow_hosts: [\"http://x/\"]\n", "allow_hosts"},
 		{"workers", "workers: -1\nsources:\n  - name: a\n    url: http://x\n", "workers"},
+		{"profile", "sources:\n  - name: a\n    url: http://x\n    profile: dcat-ap-se\n", "profile \"dcat-ap-se\" must be one of dcat-ap-no, healthdcat-ap, national"},
+		{"default profile", "profile: strict\nsources:\n  - name: a\n    url: http://x\n", "profile \"strict\""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

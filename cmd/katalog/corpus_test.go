@@ -55,9 +55,10 @@ func TestHarvestCorpus(t *testing.T) {
 
 	first := harvestProcess(t, cfgPath, data)
 	runs, vars := lastRuns(t, data)
-	var read, mapping, store, index int64
+	var read, validation, mapping, store, index int64
 	for _, r := range runs {
 		read += r.Timings.FetchParse
+		validation += r.Timings.Validate
 		mapping += r.Timings.Map
 		store += r.Timings.Store
 		index += r.Timings.Index
@@ -73,8 +74,10 @@ func TestHarvestCorpus(t *testing.T) {
 	rate := func(ms int64) float64 { return float64(vars) / (float64(ms) / 1000) }
 	t.Logf("corpus: %d feeds, %d variables, served over HTTP from %s", len(files), vars, addr)
 	t.Logf("first harvest: %s wall, peak RSS %d MiB", first.wall.Round(time.Millisecond), first.rssKiB>>10)
-	t.Logf("  summed over runs (two at a time): read %.1f s (%.0f var/s), map %.1f s (%.0f var/s), store %.1f s (%.0f var/s), index %.1f s (%.0f var/s)",
-		float64(read)/1000, rate(read), float64(mapping)/1000, rate(mapping), float64(store)/1000, rate(store), float64(index)/1000, rate(index))
+	t.Logf("  summed over runs (two at a time): read %.1f s (%.0f var/s), validate %.1f s (%.0f var/s), map %.1f s (%.0f var/s), store %.1f s (%.0f var/s), index %.1f s (%.0f var/s)",
+		float64(read)/1000, rate(read), float64(validation)/1000, rate(validation), float64(mapping)/1000, rate(mapping),
+		float64(store)/1000, rate(store), float64(index)/1000, rate(index))
+	t.Logf("  validation is %.1f %% of the summed phases", 100*float64(validation)/float64(read+validation+mapping+store+index))
 	t.Logf("unchanged re-harvest: %s wall, peak RSS %d MiB, %d of %d runs wrote to the index", second.wall.Round(time.Millisecond), second.rssKiB>>10, indexed, len(again))
 	if indexed != 0 {
 		t.Errorf("%d runs of the unchanged re-harvest were not unchanged or wrote to the index", indexed)
