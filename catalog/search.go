@@ -13,11 +13,17 @@ const (
 	FacetTheme        = "theme"
 	FacetAccessRights = "access_rights"
 	FacetLanguage     = "language"
+	FacetDecade       = "decade"        // decades of temporal coverage: "1990" for 1990–1999
+	FacetCodeList     = "has_code_list" // "true" or "false"
 )
+
+// FacetMissing is the facet value of records that have no value for the
+// facet: selecting it finds them.
+const FacetMissing = "_missing"
 
 // FacetNames returns the names of the search facets in display order.
 func FacetNames() []string {
-	return []string{FacetPublisher, FacetDataset, FacetDatatype, FacetTheme, FacetAccessRights, FacetLanguage}
+	return []string{FacetPublisher, FacetDataset, FacetDatatype, FacetTheme, FacetAccessRights, FacetLanguage, FacetDecade, FacetCodeList}
 }
 
 // Index is the search index over datasets and variables. It holds nothing
@@ -30,6 +36,12 @@ type Index interface {
 	Delete(ctx context.Context, source string, iris []string) error
 	// Search runs a query.
 	Search(ctx context.Context, req *SearchRequest) (*SearchResult, error)
+	// Suggest returns up to n titles and names that start with prefix, the
+	// most common first.
+	Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error)
+	// Similar returns up to n variables of other datasets that measure what
+	// the variable of d measures, each with the reasons it was chosen.
+	Similar(ctx context.Context, d Document, n int) ([]SimilarHit, error)
 	// Count returns the number of documents in the index.
 	Count() (uint64, error)
 	Close() error
@@ -64,6 +76,12 @@ type SearchRequest struct {
 	Size    int // 1..100
 	Sort    string
 	Lang    string // the reader's language, for titles and highlights
+	// After is a cursor from an earlier result's Next: the page after it,
+	// without the cost of an offset. Page is then ignored.
+	After string
+	// Lenient makes a query the parser cannot read search for its words
+	// instead of failing, with the parser's message in QueryError.
+	Lenient bool
 }
 
 // The sort orders of search.
@@ -79,6 +97,13 @@ type SearchResult struct {
 	Took   time.Duration
 	Hits   []SearchHit
 	Facets map[string][]FacetCount
+	// Next is the cursor of the next page, "" on the last one.
+	Next string
+	// Relaxed says that no record had every word of the query, so the
+	// hits have some of them.
+	Relaxed bool
+	// QueryError is why a lenient request's query was read as plain words.
+	QueryError string
 }
 
 // SearchHit is one matching record, with what a result list shows.
@@ -118,3 +143,38 @@ type FacetCount struct {
 	Count int    `json:"count"`
 	Label Text   `json:"label,omitempty"`
 }
+
+// Suggestion is a completion of what a user has typed: a title or a
+// variable name, the record it names (one of them, if Count > 1), and how
+// many records have it.
+type Suggestion struct {
+	Text       string     `json:"text"`
+	Type       RecordKind `json:"type"`
+	Identifier string     `json:"identifier"`
+	Count      int        `json:"count"`
+}
+
+// SimilarHit is a variable like another, with why.
+type SimilarHit struct {
+	SearchHit
+	Reasons []Reason
+}
+
+// Reason says why a variable is similar to another. Kind is one of the
+// Reason… constants; Words are the title words the two share, Value the
+// shared name, subject or code list.
+type Reason struct {
+	Kind  string   `json:"kind"`
+	Words []string `json:"words,omitempty"`
+	Value string   `json:"value,omitempty"`
+}
+
+// Kinds of Reason.
+const (
+	ReasonSameName     = "same_name"
+	ReasonSameTitle    = "same_title"
+	ReasonSharedWords  = "shared_words"
+	ReasonSameSubject  = "same_subject"
+	ReasonSameCodeList = "same_code_list"
+	ReasonSynonym      = "synonym"
+)

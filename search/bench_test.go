@@ -1,9 +1,13 @@
 package search_test
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/search"
@@ -85,4 +89,97 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// corpusIndex opens the index named by KATALOG_INDEX (the index.bleve folder
+// of a data folder that harvested a scaled corpus), or skips.
+func corpusIndex(b *testing.B) *search.Index {
+	path := os.Getenv("KATALOG_INDEX")
+	if path == "" {
+		b.Skip("set KATALOG_INDEX to the index.bleve folder of a harvested corpus")
+	}
+	x, err := search.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { x.Close() })
+	return x
+}
+
+// corpusQueries is a mix of narrow and broad queries, Norwegian and
+// English, with and without filters; every facet is computed for each.
+var corpusQueries = []struct {
+	name string
+	req  catalog.SearchRequest
+}{
+	{"list-all", catalog.SearchRequest{}},
+	{"name", catalog.SearchRequest{Query: "SVLEN"}},
+	{"nb-narrow", catalog.SearchRequest{Query: "hodeomkrets"}},
+	{"nn-narrow", catalog.SearchRequest{Query: "svangerskapsveke"}},
+	{"nb-compound", catalog.SearchRequest{Query: "måling av blodtrykk"}},
+	{"en-phrase", catalog.SearchRequest{Query: `"blood pressure"`}},
+	{"en-words", catalog.SearchRequest{Query: "head circumference"}},
+	{"clinical", catalog.SearchRequest{Query: "preeklampsi"}},
+	{"abbreviation", catalog.SearchRequest{Query: "KOLS"}},
+	{"typo", catalog.SearchRequest{Query: "hodeomkerts"}},
+	{"broad-en", catalog.SearchRequest{Query: "age"}},
+	{"broad-nb", catalog.SearchRequest{Query: "mor"}},
+	{"broad-nb2", catalog.SearchRequest{Query: "alder"}},
+	{"broad-en2", catalog.SearchRequest{Query: "weight"}},
+	{"broad-filtered", catalog.SearchRequest{Query: "age", Filters: map[string][]string{catalog.FacetDatatype: {"integer"}}}},
+	{"narrow-filtered", catalog.SearchRequest{Query: "diabetes", Filters: map[string][]string{catalog.FacetAccessRights: {"NON_PUBLIC", "RESTRICTED"}}}},
+	{"filter-only", catalog.SearchRequest{Filters: map[string][]string{catalog.FacetDatatype: {"date"}}}},
+	{"variables-only", catalog.SearchRequest{Query: "kjønn", Type: catalog.KindVariable}},
+	{"sort-title", catalog.SearchRequest{Query: "vekt", Sort: catalog.SortTitle}},
+	{"deep-page", catalog.SearchRequest{Query: "weight", Page: 40, Size: 20}},
+}
+
+// BenchmarkSearchCorpus runs each query of corpusQueries over a scaled
+// corpus and reports p50 and p99 besides the mean; "mixed" runs them in
+// turn.
+func BenchmarkSearchCorpus(b *testing.B) {
+	x := corpusIndex(b)
+	timed := func(b *testing.B, next func(i int) catalog.SearchRequest) {
+		var took []time.Duration
+		i := 0
+		for b.Loop() {
+			req := next(i)
+			i++
+			start := time.Now()
+			if _, err := x.Search(context.Background(), &req); err != nil {
+				b.Fatal(err)
+			}
+			took = append(took, time.Since(start))
+		}
+		slices.Sort(took)
+		b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	}
+	for _, q := range corpusQueries {
+		b.Run(q.name, func(b *testing.B) {
+			timed(b, func(int) catalog.SearchRequest { return q.req })
+		})
+	}
+	b.Run("mixed", func(b *testing.B) {
+		timed(b, func(i int) catalog.SearchRequest { return corpusQueries[i%len(corpusQueries)].req })
+	})
+}
+
+// BenchmarkSuggestCorpus completes prefixes of one to six letters.
+func BenchmarkSuggestCorpus(b *testing.B) {
+	x := corpusIndex(b)
+	prefixes := []string{"a", "bl", "hod", "weig", "svang", "kjønn", "SV", "blodtr", "m", "pre"}
+	var took []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := x.Suggest(context.Background(), prefixes[i%len(prefixes)], 10); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+		i++
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 }

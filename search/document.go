@@ -3,7 +3,9 @@ package search
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/katalog/katalog/catalog"
 )
@@ -22,6 +24,8 @@ type storedHit struct {
 	Publisher   catalog.AgentRef   `json:"p"`
 	Temporal    []catalog.Period   `json:"tm,omitempty"`
 	Source      string             `json:"s,omitempty"`
+	CodeList    string             `json:"cl,omitempty"` // variables: the code list's IRI
+	Subjects    []string           `json:"sj,omitempty"` // variables: subject values
 }
 
 // facetFields returns the index fields of the facets: each facet's field has
@@ -46,11 +50,18 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 		hit.Type, hit.Identifier, hit.IRI, hit.Name = catalog.KindVariable, v.Identifier, v.IRI, v.Name
 		hit.Title, hit.Description, hit.Datatype = v.Title, v.Description, v.Datatype
 		hit.Temporal = v.Temporal
+		hit.CodeList = v.CodeList
+		if v.CodeList != "" {
+			f[fieldCodeList] = v.CodeList
+		}
+		for _, c := range v.Subjects {
+			hit.Subjects = append(hit.Subjects, conceptValue(c))
+		}
 		if len(hit.Temporal) == 0 {
 			hit.Temporal = ds.Temporal
 		}
 		title, desc = v.Title, v.Description
-		f[fieldNameLower] = strings.ToLower(v.Name)
+		f[fieldNameLower] = strings.ToLower(fold(v.Name))
 		if d.CodeList != nil {
 			codes := map[string][]string{}
 			for _, c := range d.CodeList.Codes {
@@ -84,22 +95,32 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	if d.Variable == nil && ds.Modified != "" {
 		f[fieldModified] = ds.Modified
 	}
-	// An empty facet value is left out: the record then counts as missing
-	// for that facet instead of under "".
-	for name, v := range map[string]string{
-		catalog.FacetPublisher:    hit.Publisher.Name,
-		catalog.FacetDataset:      ds.Identifier,
-		catalog.FacetAccessRights: shortCode(ds.AccessRights),
-		catalog.FacetDatatype:     hit.Datatype,
-	} {
-		if v != "" {
-			f[name] = v
+	f[fieldSuggest] = suggestKeys(title, hit.Name)
+	if p := ds.Publisher; p != nil {
+		f[fieldPublisher] = strings.Join(append(textValues(p.Name), hit.Publisher.Name), "\n")
+	}
+	facets := map[string][]string{
+		catalog.FacetPublisher:    nonEmpty(hit.Publisher.Name),
+		catalog.FacetDataset:      nonEmpty(ds.Identifier),
+		catalog.FacetAccessRights: nonEmpty(shortCode(ds.AccessRights)),
+		catalog.FacetDatatype:     nonEmpty(hit.Datatype),
+		catalog.FacetTheme:        themes(ds, d.Variable),
+		catalog.FacetLanguage:     sortedKeys(langs),
+		catalog.FacetDecade:       decades(hit.Temporal),
+	}
+	if v := d.Variable; v != nil {
+		has := v.CodeList != "" || (d.CodeList != nil && len(d.CodeList.Codes) > 0)
+		facets[catalog.FacetCodeList] = []string{strconv.FormatBool(has)}
+	}
+	// A record without a value for a facet counts under FacetMissing, so
+	// that the missing bucket has a count and can be selected.
+	for _, name := range catalog.FacetNames() {
+		if vs := facets[name]; len(vs) > 0 {
+			f[name] = vs
 		} else {
-			delete(f, name)
+			f[name] = catalog.FacetMissing
 		}
 	}
-	f[catalog.FacetTheme] = themes(ds, d.Variable)
-	f[catalog.FacetLanguage] = sortedKeys(langs)
 
 	data, err := json.Marshal(hit)
 	if err != nil {
@@ -182,6 +203,101 @@ func shortCode(iri string) string {
 		}
 	}
 	return iri
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func textValues(t catalog.Text) []string {
+	out := make([]string, 0, len(t))
+	for _, s := range t {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// suggestKeys returns what suggestions match a record by: its titles and
+// its name, lowercased and folded.
+func suggestKeys(title catalog.Text, name string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		k := suggestKey(s)
+		if k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	for _, s := range textValues(title) {
+		add(s)
+	}
+	add(name)
+	return out
+}
+
+// suggestKey is the form of a text that prefixes are matched against.
+func suggestKey(s string) string {
+	k := strings.Join(strings.Fields(strings.ToLower(fold(s))), " ")
+	if len(k) > maxSuggestKey {
+		k = k[:maxSuggestKey]
+		for len(k) > 0 && !utf8.RuneStart(k[len(k)-1]) {
+			k = k[:len(k)-1]
+		}
+	}
+	return k
+}
+
+const maxSuggestKey = 200
+
+// Decades of temporal coverage are counted from minDecade to maxDecade; an
+// open period runs to its start's decade only.
+const (
+	minDecade = 1800
+	maxDecade = 2100
+)
+
+// decades returns the decades ("1990") that periods overlap.
+func decades(ps []catalog.Period) []string {
+	seen := map[int]bool{}
+	for _, p := range ps {
+		from, ok := year(p.Start)
+		to, ok2 := year(p.End)
+		switch {
+		case !ok && !ok2:
+			continue
+		case !ok:
+			from = to
+		case !ok2:
+			to = from
+		}
+		if from > to {
+			from, to = to, from
+		}
+		from, to = max(from, minDecade), min(to, maxDecade)
+		for d := from / 10 * 10; d <= to; d += 10 {
+			seen[d] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for d := range seen {
+		out = append(out, strconv.Itoa(d))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// year reads the year of an xsd:date, xsd:dateTime or xsd:gYear.
+func year(s string) (int, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	y, err := strconv.Atoi(s[:4])
+	return y, err == nil
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -14,7 +14,9 @@ import (
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/search/lexicon"
 )
 
 // Keys of Katalog's own data in the index's internal storage.
@@ -25,7 +27,8 @@ const (
 
 // Index is a catalog.Index on Bleve. It is safe for concurrent use.
 type Index struct {
-	idx bleve.Index
+	idx    bleve.Index
+	expand *expander
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
@@ -84,7 +87,11 @@ func NewMemOnly() (*Index, error) {
 }
 
 func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
-	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}}
+	lex, err := lexicon.Default()
+	if err != nil {
+		return nil, err
+	}
+	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping())}
 	if fresh {
 		return x, idx.SetInternal([]byte(internalVersion), []byte(mappingVersion))
 	}
@@ -103,6 +110,11 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 		}
 	}
 	return x, nil
+}
+
+// analyze runs the named analyzer of the index's mapping over text.
+func (x *Index) analyze(analyzer, text string) analysis.TokenStream {
+	return x.expand.analyze(analyzer, text)
 }
 
 // Close closes the index.

@@ -3,15 +3,22 @@ package search
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/lang/no"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/katalog/katalog/search/lexicon"
 )
 
 // mappingVersion changes whenever the index mapping or the document shape
-// changes; an index with another version is rebuilt from the store.
-const mappingVersion = "3"
+// changes; an index with another version is rebuilt from the store. The
+// lexicon's version is part of it, since the analyzers use its word lists.
+var mappingVersion = "4." + lexiconVersion()
+
+func lexiconVersion() string {
+	lex, err := lexicon.Default()
+	if err != nil {
+		return "broken"
+	}
+	return lex.Version
+}
 
 // textLanguage is one language of the per-language text fields.
 type textLanguage struct {
@@ -24,10 +31,10 @@ type textLanguage struct {
 // English one, and every other language with the standard analyzer.
 func textLanguages() []textLanguage {
 	return []textLanguage{
-		{"nb", no.AnalyzerName},
-		{"nn", no.AnalyzerName},
-		{"en", en.AnalyzerName},
-		{"other", standard.Name},
+		{"nb", analyzerNo},
+		{"nn", analyzerNo},
+		{"en", analyzerEn},
+		{"other", analyzerOther},
 	}
 }
 
@@ -40,6 +47,9 @@ const (
 	fieldDescription = "description_" // + language suffix
 	fieldCodes       = "codes_"       // + language suffix
 	fieldKeywords    = "keywords"
+	fieldPublisher   = "publisher_text" // the publisher's name, analysed
+	fieldSuggest     = "suggest"        // titles and the name, lowercased, for suggestions
+	fieldCodeList    = "code_list"      // a variable's code list IRI
 	fieldSortTitle   = "sort_title"
 	fieldModified    = "modified"
 	fieldHit         = "hit"
@@ -47,7 +57,7 @@ const (
 
 func newMapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = standard.Name
+	im.DefaultAnalyzer = analyzerOther
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
@@ -76,10 +86,13 @@ func newMapping() mapping.IndexMapping {
 	kw(fieldIdentifier)
 	kw(fieldSortTitle)
 	kw(fieldModified)
+	kw(fieldSuggest)
+	kw(fieldCodeList)
 	for _, facet := range facetFields() {
 		kw(facet)
 	}
-	text(fieldKeywords, standard.Name, false)
+	text(fieldKeywords, analyzerOther, false)
+	text(fieldPublisher, analyzerOther, false)
 	for _, l := range textLanguages() {
 		text(fieldTitle+l.suffix, l.analyzer, true)
 		text(fieldDescription+l.suffix, l.analyzer, true)

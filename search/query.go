@@ -2,12 +2,15 @@ package search
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -26,19 +29,6 @@ const (
 	facetSize     = 100
 )
 
-// Boosts of the fields a query is matched against: an exact variable name
-// first, then titles, then descriptions and code labels.
-const (
-	boostName        = 20
-	boostNameWord    = 6
-	boostIdentifier  = 20
-	boostTitle       = 3
-	boostDescription = 1
-	boostCodes       = 0.5
-	boostKeywords    = 1
-	boostDataset     = 0.3
-)
-
 // Relevance ranking diversifies the top of the list: within the first
 // diversifyWindow hits, each further hit from a dataset or source already
 // shown counts for less, so that a concept measured in many editions of one
@@ -55,36 +45,90 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 	if err := normalize(req); err != nil {
 		return nil, err
 	}
-	inDatasets, err := x.datasetsNamed(ctx, req.Query)
+	cur, err := decodeCursor(req)
 	if err != nil {
 		return nil, err
 	}
-	q := buildQuery(req, "", inDatasets)
-	text := strings.TrimSpace(req.Query) != ""
-	from, size := (req.Page-1)*req.Size, req.Size
+	var tq query.Query
+	units := 0
+	queryError, text := "", req.Query
+	if strings.TrimSpace(text) != "" {
+		tq, units, err = x.textQuery(ctx, text, false)
+		if err != nil && req.Lenient && catalog.ErrorCode(err) == catalog.EINVALID {
+			queryError, text = catalog.ErrorMessage(err), plainWords(text)
+			tq, units, err = x.textQuery(ctx, text, false)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	out, err := x.search(ctx, req, tq, cur)
+	if err != nil {
+		return nil, err
+	}
+	if out.Total == 0 && units > 1 {
+		// No record has every word: show those with some of them.
+		if tq, _, err = x.textQuery(ctx, text, true); err != nil {
+			return nil, err
+		}
+		if out, err = x.search(ctx, req, tq, cur); err != nil {
+			return nil, err
+		}
+		out.Relaxed = true
+	}
+	out.QueryError = queryError
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// plainWords returns the words of a query without its operators, at most
+// as many as a query may have, each cut to the longest a word may be.
+func plainWords(q string) string {
+	words := strings.FieldsFunc(q, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`"()*+:`, r)
+	})
+	var out []string
+	for _, w := range words {
+		w = strings.TrimLeft(w, "-")
+		if w == "" || w == "OR" || w == "AND" {
+			continue
+		}
+		if r := []rune(w); len(r) > maxWordSize {
+			w = string(r[:maxWordSize])
+		}
+		out = append(out, w)
+		if len(out) == maxClauses {
+			break
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// search runs one search for a page of hits and the facet counts.
+func (x *Index) search(ctx context.Context, req *catalog.SearchRequest, tq query.Query, cur cursor) (*catalog.SearchResult, error) {
+	q := buildQuery(req, "", tq)
+	relevance := req.Sort == "" || req.Sort == catalog.SortRelevance
+	from, size := cur.Offset, req.Size
 	// A page that starts inside the diversified window is cut from the
 	// diversified window followed by the plain order past it, so that pages
 	// neither overlap nor skip hits where they straddle the window's end.
-	diversify := text && (req.Sort == "" || req.Sort == catalog.SortRelevance) && from < diversifyWindow
+	diversify := tq != nil && relevance && cur.After == nil && from < diversifyWindow
 	if diversify {
 		from, size = 0, max(diversifyWindow, from+size)
 	}
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
+	if cur.After != nil {
+		sr.From = 0
+	}
 	sr.Fields = []string{fieldHit}
 	for _, name := range catalog.FacetNames() {
 		sr.AddFacet(name, bleve.NewFacetRequest(name, facetSize))
 	}
-	if text && !diversify {
+	if tq != nil && !diversify {
 		addHighlight(sr)
 	}
-	switch req.Sort {
-	case catalog.SortTitle:
-		sr.SortBy([]string{fieldSortTitle, "_id"})
-	case catalog.SortModified:
-		sr.SortBy([]string{"-" + fieldModified, "-_score", "_id"})
-	default:
-		sr.SortBy([]string{"-_score", fieldSortTitle, "_id"})
-	}
+	sr.SortBy(sortOrder(req.Sort))
+	sr.SearchAfter = cur.After
 	res, err := x.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -101,15 +145,32 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 		}
 		out.Hits = append(out.Hits, hit)
 	}
+	// The cursor of the next page: an offset inside the diversified window,
+	// the sort key of the page's last hit in plain order past it.
+	lastPlain := len(res.Hits) - 1
 	if diversify {
 		n := min(diversifyWindow, len(out.Hits))
 		out.Hits = append(diversified(out.Hits[:n]), out.Hits[n:]...)
-		lo := min((req.Page-1)*req.Size, len(out.Hits))
+		lo := min(cur.Offset, len(out.Hits))
 		hi := min(lo+req.Size, len(out.Hits))
 		out.Hits = out.Hits[lo:hi]
+		lastPlain = hi - 1
 		if err := x.highlight(ctx, q, out.Hits); err != nil {
 			return nil, err
 		}
+	}
+	first := cur.Offset
+	if cur.After != nil {
+		first = cur.Seen
+	}
+	if seen := first + len(out.Hits); len(out.Hits) > 0 && uint64(seen) < res.Total {
+		next := cursor{Seen: seen}
+		if diversify && seen < diversifyWindow {
+			next.Offset = seen
+		} else {
+			next.After = sortKey(res.Hits[lastPlain], req.Sort)
+		}
+		out.Next = next.encode()
 	}
 	for _, name := range catalog.FacetNames() {
 		out.Facets[name] = x.facetCounts(name, res.Facets[name])
@@ -120,7 +181,7 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 		if len(req.Filters[name]) == 0 {
 			continue
 		}
-		fr := bleve.NewSearchRequestOptions(buildQuery(req, name, inDatasets), 0, 0, false)
+		fr := bleve.NewSearchRequestOptions(buildQuery(req, name, tq), 0, 0, false)
 		fr.AddFacet(name, bleve.NewFacetRequest(name, facetSize))
 		res, err := x.idx.SearchInContext(ctx, fr)
 		if err != nil {
@@ -128,8 +189,30 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 		}
 		out.Facets[name] = x.facetCounts(name, res.Facets[name])
 	}
-	out.Took = time.Since(start)
 	return out, nil
+}
+
+// sortOrder returns the Bleve sort of a sort name; every order ends in the
+// document id, so that it is total and cursors are exact.
+func sortOrder(sort string) []string {
+	switch sort {
+	case catalog.SortTitle:
+		return []string{fieldSortTitle, "_id"}
+	case catalog.SortModified:
+		return []string{"-" + fieldModified, "-_score", "_id"}
+	}
+	return []string{"-_score", fieldSortTitle, "_id"}
+}
+
+// sortKey returns the values a hit sorts by, as SearchAfter takes them.
+func sortKey(h *search.DocumentMatch, sort string) []string {
+	key := append([]string(nil), h.Sort...)
+	for i, name := range sortOrder(sort) {
+		if strings.TrimPrefix(name, "-") == "_score" && i < len(key) {
+			key[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		}
+	}
+	return key
 }
 
 func addHighlight(sr *bleve.SearchRequest) {
@@ -208,7 +291,7 @@ func normalize(req *catalog.SearchRequest) error {
 		req.Page = 1
 	case req.Page < 1:
 		return catalog.Errorf(catalog.EINVALID, "page must be 1 or more, not %d", req.Page)
-	case req.Page > MaxWindow/req.Size:
+	case req.After == "" && req.Page > MaxWindow/req.Size:
 		return catalog.Errorf(catalog.EINVALID, "page %d of size %d goes past the first %d hits; narrow the search instead", req.Page, req.Size, MaxWindow)
 	}
 	switch req.Type {
@@ -238,15 +321,13 @@ func isFacet(name string) bool {
 	return false
 }
 
-// buildQuery turns a request into a Bleve query: the text matched against
-// the name, title, description and code-label fields (or the record being in
-// one of inDatasets, whose titles match the text), AND the type, AND each
-// facet's selection (values of one facet OR-ed) but that of the facet named
-// skip.
-func buildQuery(req *catalog.SearchRequest, skip string, inDatasets []string) query.Query {
+// buildQuery makes the query of a request: the text query (all records if
+// nil), AND the type, AND each facet's selection (values of one facet OR-ed)
+// but that of the facet named skip.
+func buildQuery(req *catalog.SearchRequest, skip string, text query.Query) query.Query {
 	var must []query.Query
-	if text := strings.TrimSpace(req.Query); text != "" {
-		must = append(must, textQuery(text, inDatasets))
+	if text != nil {
+		must = append(must, text)
 	} else {
 		must = append(must, bleve.NewMatchAllQuery())
 	}
@@ -270,75 +351,6 @@ func buildQuery(req *catalog.SearchRequest, skip string, inDatasets []string) qu
 	return bleve.NewConjunctionQuery(must...)
 }
 
-// maxNamedDatasets caps how many datasets whose titles match a query lend
-// their variables to its results.
-const maxNamedDatasets = 50
-
-// datasetsNamed returns the identifiers of the datasets whose titles match
-// text, so that "pasientregister" also finds the variables of the patient
-// register: variable documents do not repeat their dataset's title, which
-// would cost every one of them an analysed field.
-func (x *Index) datasetsNamed(ctx context.Context, text string) ([]string, error) {
-	if strings.TrimSpace(text) == "" {
-		return nil, nil
-	}
-	var titles []query.Query
-	for _, l := range textLanguages() {
-		titles = append(titles, match(fieldTitle+l.suffix, text, 1))
-	}
-	q := bleve.NewConjunctionQuery(termQuery(fieldType, string(catalog.KindDataset)), bleve.NewDisjunctionQuery(titles...))
-	sr := bleve.NewSearchRequestOptions(q, maxNamedDatasets, 0, false)
-	sr.Fields = []string{fieldHit}
-	res, err := x.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, fmt.Errorf("search: datasets: %w", err)
-	}
-	var ids []string
-	for _, h := range res.Hits {
-		hit, err := toHit(h)
-		if err != nil {
-			return nil, err
-		}
-		if hit.Identifier != "" {
-			ids = append(ids, hit.Identifier)
-		}
-	}
-	return ids, nil
-}
-
-// textQuery matches free text against every text field, each analysed by
-// its own language's analyzer, and matches the records of inDatasets.
-func textQuery(text string, inDatasets []string) query.Query {
-	var should []query.Query
-	add := func(q query.Query) { should = append(should, q) }
-	exact := strings.TrimSpace(text)
-	add(boosted(termQuery(fieldNameLower, strings.ToLower(exact)), boostName))
-	// A variable name among other words: "SVLEN hodeomkrets".
-	if words := strings.Fields(exact); len(words) > 1 {
-		for _, w := range words {
-			add(boosted(termQuery(fieldNameLower, strings.ToLower(w)), boostNameWord))
-		}
-	}
-	add(boosted(termQuery(fieldIdentifier, exact), boostIdentifier))
-	for _, l := range textLanguages() {
-		add(match(fieldTitle+l.suffix, text, boostTitle))
-		add(match(fieldDescription+l.suffix, text, boostDescription))
-		add(match(fieldCodes+l.suffix, text, boostCodes))
-	}
-	add(match(fieldKeywords, text, boostKeywords))
-	for _, id := range inDatasets {
-		add(boosted(termQuery(catalog.FacetDataset, id), boostDataset))
-	}
-	return bleve.NewDisjunctionQuery(should...)
-}
-
-func match(field, text string, boost float64) query.Query {
-	q := bleve.NewMatchQuery(text)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
-}
-
 func termQuery(field, value string) *query.TermQuery {
 	q := bleve.NewTermQuery(value)
 	q.SetField(field)
@@ -351,10 +363,9 @@ func boosted(q *query.TermQuery, boost float64) query.Query {
 }
 
 func toHit(h *search.DocumentMatch) (catalog.SearchHit, error) {
-	raw, _ := h.Fields[fieldHit].(string)
-	var sh storedHit
-	if err := json.Unmarshal([]byte(raw), &sh); err != nil {
-		return catalog.SearchHit{}, fmt.Errorf("search hit <%s>: %w", h.ID, err)
+	sh, err := stored(h)
+	if err != nil {
+		return catalog.SearchHit{}, err
 	}
 	hit := catalog.SearchHit{
 		Type:        sh.Type,
@@ -372,6 +383,16 @@ func toHit(h *search.DocumentMatch) (catalog.SearchHit, error) {
 	}
 	hit.Highlights = highlights(h)
 	return hit, nil
+}
+
+// stored reads what the index stores of a hit.
+func stored(h *search.DocumentMatch) (storedHit, error) {
+	raw, _ := h.Fields[fieldHit].(string)
+	var sh storedHit
+	if err := json.Unmarshal([]byte(raw), &sh); err != nil {
+		return sh, fmt.Errorf("search hit <%s>: %w", h.ID, err)
+	}
+	return sh, nil
 }
 
 // highlights returns the fragments of a match that mark something, keyed
@@ -413,4 +434,35 @@ func (x *Index) facetCounts(name string, fr *search.FacetResult) []catalog.Facet
 		out = append(out, catalog.FacetCount{Value: t.Term, Count: t.Count, Label: x.label(name, t.Term)})
 	}
 	return out
+}
+
+// cursor is where a page starts: an offset, or the sort key of the hit
+// before it (Seen hits came before).
+type cursor struct {
+	Offset int      `json:"o,omitempty"`
+	After  []string `json:"a,omitempty"`
+	Seen   int      `json:"n,omitempty"`
+}
+
+func (c cursor) encode() string {
+	data, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(data)
+}
+
+// decodeCursor returns where the page a request asks for starts.
+func decodeCursor(req *catalog.SearchRequest) (cursor, error) {
+	if req.After == "" {
+		return cursor{Offset: (req.Page - 1) * req.Size}, nil
+	}
+	bad := catalog.Errorf(catalog.EINVALID, "after: %q is not a cursor from this search's next", req.After)
+	data, err := base64.RawURLEncoding.DecodeString(req.After)
+	if err != nil {
+		return cursor{}, bad
+	}
+	var c cursor
+	if err := json.Unmarshal(data, &c); err != nil || c.Offset < 0 || c.Seen < 0 ||
+		(c.After != nil && len(c.After) != len(sortOrder(req.Sort))) {
+		return cursor{}, bad
+	}
+	return c, nil
 }

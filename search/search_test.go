@@ -102,7 +102,7 @@ type facets map[string]map[string]int
 var allFacets = facets{
 	catalog.FacetPublisher:    {"Folkehelseinstituttet": 10, "Helsedirektoratet": 6, "Statens Serum Institut": 4},
 	catalog.FacetDataset:      {"MFR": 6, "MSIS": 4, "NPR": 4, "KPR": 2, "LPR": 4},
-	catalog.FacetDatatype:     {"string": 7, "integer": 4, "decimal": 3, "date": 1},
+	catalog.FacetDatatype:     {"string": 7, "integer": 4, "decimal": 3, "date": 1, catalog.FacetMissing: 5}, // datasets have none
 	catalog.FacetTheme:        {"HEAL": 18, "GOVE": 4, "SOCI": 2, snomedBP: 2},
 	catalog.FacetAccessRights: {"NON_PUBLIC": 10, "PUBLIC": 6, "RESTRICTED": 4},
 	catalog.FacetLanguage:     {"nb": 15, "en": 14, "nn": 4, "da": 4},
@@ -135,43 +135,48 @@ var searchCases = []searchCase{
 		facets: facets{
 			catalog.FacetPublisher: {"Folkehelseinstituttet": 8, "Helsedirektoratet": 4, "Statens Serum Institut": 3},
 			catalog.FacetDataset:   {"MFR": 5, "MSIS": 3, "NPR": 3, "KPR": 1, "LPR": 3},
-			catalog.FacetDatatype:  allFacets[catalog.FacetDatatype],
+			catalog.FacetDatatype:  {"string": 7, "integer": 4, "decimal": 3, "date": 1},
 			catalog.FacetLanguage:  {"nb": 11, "en": 11, "nn": 3, "da": 3},
 		}},
 	{name: "datasets by title", req: catalog.SearchRequest{Type: catalog.KindDataset, Sort: catalog.SortTitle}, total: 5,
 		hits: []string{"LPR", "KPR", "MFR", "MSIS", "NPR"}, ordered: true,
 		facets: facets{
 			catalog.FacetPublisher: {"Folkehelseinstituttet": 2, "Helsedirektoratet": 2, "Statens Serum Institut": 1},
-			catalog.FacetDatatype:  {},
+			catalog.FacetDatatype:  {catalog.FacetMissing: 5},
 			catalog.FacetTheme:     {"HEAL": 4, "GOVE": 1, "SOCI": 1},
 		}},
 	{name: "datasets by modified", req: catalog.SearchRequest{Type: catalog.KindDataset, Sort: catalog.SortModified}, total: 5,
 		hits: []string{"NPR", "LPR", "MFR", "MSIS", "KPR"}, ordered: true},
 
 	// Ranking.
-	{name: "exact variable name first", req: catalog.SearchRequest{Query: "DIAGNOSE"}, total: 2,
-		hits: []string{"MSIS:DIAGNOSE", "KPR:KONTAKTTYPE"}, ordered: true},
+	{name: "exact variable name first", req: catalog.SearchRequest{Query: "DIAGNOSE"}, total: 3,
+		// LPR:AKTIONSDIAGNOSE by the compound's parts.
+		hits: []string{"MSIS:DIAGNOSE", "LPR:AKTIONSDIAGNOSE", "KPR:KONTAKTTYPE"}, ordered: true},
 	{name: "variable name in lower case", req: catalog.SearchRequest{Query: "svlen"}, total: 1, hits: []string{"MFR:SVLEN"}},
-	{name: "variable name shared by two registers", req: catalog.SearchRequest{Query: "KJONN"}, total: 2,
-		hits:   []string{"MFR:KJONN", "MSIS:KJONN"},
-		facets: facets{catalog.FacetDataset: {"MFR": 1, "MSIS": 1}}},
+	{name: "variable name shared by two registers", req: catalog.SearchRequest{Query: "KJONN"}, total: 3,
+		// and, after them, LPR:KOEN, which has the title of KJONN ("Sex").
+		hits: []string{"MFR:KJONN", "MSIS:KJONN", "LPR:KOEN"}, ordered: true,
+		facets: facets{catalog.FacetDataset: {"MFR": 1, "MSIS": 1, "LPR": 1}}},
 	{name: "identifier", req: catalog.SearchRequest{Query: "NPR:ALDER"}, total: 1, hits: []string{"NPR:ALDER"}},
-	{name: "dataset title ranks the dataset before its variables", req: catalog.SearchRequest{Query: "pasientregister"}, total: 4,
-		hits: []string{"NPR", "NPR:ALDER", "NPR:OMSORGSNIVA", "NPR:BT_SYS"}, ordered: true},
+	{name: "dataset title ranks the dataset before its variables", req: catalog.SearchRequest{Query: "pasientregister"}, total: 6,
+		// KPR, "pasient- og brukerregister", has the parts of the compound.
+		hits: []string{"NPR", "KPR", "KPR:KONTAKTTYPE", "NPR:ALDER", "NPR:OMSORGSNIVA", "NPR:BT_SYS"}, ordered: true},
 	{name: "danish title", req: catalog.SearchRequest{Query: "Landspatientregistret", Type: catalog.KindDataset}, total: 1,
 		hits: []string{"LPR"}},
 	{name: "sort by title with a query", req: catalog.SearchRequest{Query: "sex", Sort: catalog.SortTitle}, total: 3,
 		hits: []string{"MFR:KJONN", "MSIS:KJONN", "LPR:KOEN"}, ordered: true},
 
 	// Analysis.
-	{name: "norwegian stemming, base form", req: catalog.SearchRequest{Query: "blodtrykk"}, total: 2,
-		hits: []string{"MFR:BT_MOR", "NPR:BT_SYS"},
+	// LPR:BLODTRYK, "Blood pressure measurement" in English, by the synonym
+	// blood pressure.
+	{name: "norwegian stemming, base form", req: catalog.SearchRequest{Query: "blodtrykk"}, total: 3,
+		hits: []string{"MFR:BT_MOR", "NPR:BT_SYS", "LPR:BLODTRYK"},
 		facets: facets{
-			catalog.FacetTheme:    {"HEAL": 2, "GOVE": 1, snomedBP: 2},
-			catalog.FacetLanguage: {"nb": 1, "nn": 1},
+			catalog.FacetTheme:    {"HEAL": 3, "GOVE": 1, snomedBP: 2},
+			catalog.FacetLanguage: {"nb": 1, "nn": 1, "en": 1, "da": 1},
 		}},
-	{name: "norwegian stemming, definite form", req: catalog.SearchRequest{Query: "blodtrykket"}, total: 2,
-		hits: []string{"MFR:BT_MOR", "NPR:BT_SYS"}},
+	{name: "norwegian stemming, definite form", req: catalog.SearchRequest{Query: "blodtrykket"}, total: 3,
+		hits: []string{"MFR:BT_MOR", "NPR:BT_SYS", "LPR:BLODTRYK"}},
 	{name: "norwegian stemming and keywords", req: catalog.SearchRequest{Query: "svangerskap"}, total: 2,
 		hits: []string{"MFR", "MFR:SVLEN"}},
 	{name: "english stemming, plural query", req: catalog.SearchRequest{Query: "weights"}, total: 1, hits: []string{"MFR:VEKT"}},
@@ -192,7 +197,7 @@ var searchCases = []searchCase{
 		facets: facets{
 			catalog.FacetPublisher:    allFacets[catalog.FacetPublisher], // its own selection does not narrow it
 			catalog.FacetDataset:      {"MFR": 6, "MSIS": 4},
-			catalog.FacetDatatype:     {"integer": 2, "decimal": 2, "string": 3, "date": 1},
+			catalog.FacetDatatype:     {"integer": 2, "decimal": 2, "string": 3, "date": 1, catalog.FacetMissing: 2},
 			catalog.FacetAccessRights: {"NON_PUBLIC": 6, "RESTRICTED": 4},
 		}},
 	{name: "two publishers", req: catalog.SearchRequest{Filters: map[string][]string{catalog.FacetPublisher: {"Folkehelseinstituttet", "Statens Serum Institut"}}},
@@ -207,8 +212,8 @@ var searchCases = []searchCase{
 		catalog.FacetPublisher: {"Folkehelseinstituttet"}, catalog.FacetDatatype: {"integer"}}},
 		total: 2, hits: []string{"MFR:SVLEN", "MFR:VEKT"},
 		facets: facets{
-			catalog.FacetPublisher: {"Folkehelseinstituttet": 2, "Helsedirektoratet": 2}, // integers of any publisher
-			catalog.FacetDatatype:  {"integer": 2, "decimal": 2, "string": 3, "date": 1}, // Folkehelseinstituttet's of any datatype
+			catalog.FacetPublisher: {"Folkehelseinstituttet": 2, "Helsedirektoratet": 2},                          // integers of any publisher
+			catalog.FacetDatatype:  {"integer": 2, "decimal": 2, "string": 3, "date": 1, catalog.FacetMissing: 2}, // Folkehelseinstituttet's of any datatype
 			catalog.FacetDataset:   {"MFR": 2},
 		}},
 	{name: "two datatypes", req: catalog.SearchRequest{Filters: map[string][]string{catalog.FacetDatatype: {"integer", "decimal"}}},
@@ -238,7 +243,7 @@ var searchCases = []searchCase{
 		facets: facets{
 			catalog.FacetLanguage:  allFacets[catalog.FacetLanguage],
 			catalog.FacetPublisher: {"Statens Serum Institut": 4},
-			catalog.FacetDatatype:  {"string": 2, "decimal": 1},
+			catalog.FacetDatatype:  {"string": 2, "decimal": 1, catalog.FacetMissing: 1},
 		}},
 	{name: "language and type", req: catalog.SearchRequest{Type: catalog.KindVariable,
 		Filters: map[string][]string{catalog.FacetLanguage: {"nn"}}},
@@ -254,7 +259,7 @@ var searchCases = []searchCase{
 		Filters: map[string][]string{catalog.FacetPublisher: {"Helsedirektoratet"}}},
 		total: 1, hits: []string{"NPR:BT_SYS"},
 		facets: facets{
-			catalog.FacetPublisher: {"Folkehelseinstituttet": 1, "Helsedirektoratet": 1}, // blodtrykk of any publisher
+			catalog.FacetPublisher: {"Folkehelseinstituttet": 1, "Helsedirektoratet": 1, "Statens Serum Institut": 1}, // blodtrykk of any publisher
 			catalog.FacetDataset:   {"NPR": 1},
 		}},
 	{name: "query and type without matches", req: catalog.SearchRequest{Query: "blodtrykk", Type: catalog.KindDataset},
@@ -455,12 +460,7 @@ func TestHighlights(t *testing.T) {
 				}
 			}
 
-			// A match on the name alone marks nothing, so has no highlights.
-			res := run(t, x, catalog.SearchRequest{Query: "SVLEN"})
-			if len(res.Hits) != 1 || len(res.Hits[0].Highlights) != 0 {
-				t.Errorf("Search(\"SVLEN\") = %v with highlights %q; want MFR:SVLEN without", identifiers(res.Hits), res.Hits[0].Highlights)
-			}
-			// A listing has none either.
+			// A listing has no highlights.
 			for _, h := range run(t, x, catalog.SearchRequest{}).Hits {
 				if len(h.Highlights) != 0 {
 					t.Errorf("Search(\"\") hit %s highlights = %q; want none", h.Identifier, h.Highlights)
@@ -526,6 +526,17 @@ func TestSearchInvalid(t *testing.T) {
 		{"unknown type", catalog.SearchRequest{Type: "table"}},
 		{"unknown sort", catalog.SearchRequest{Sort: "popularity"}},
 		{"query too long", catalog.SearchRequest{Query: strings.Repeat("ø", search.MaxQueryRunes+1)}},
+		{"10,000 characters", catalog.SearchRequest{Query: strings.Repeat("blodtrykk ", 1000)}},
+		{"word too long", catalog.SearchRequest{Query: strings.Repeat("ø", 101)}},
+		{"unclosed quote", catalog.SearchRequest{Query: `"unclosed`}},
+		{"field without value", catalog.SearchRequest{Query: "name:"}},
+		{"unclosed groups", catalog.SearchRequest{Query: "(("}},
+		{"closes nothing", catalog.SearchRequest{Query: "kols)"}},
+		{"empty group", catalog.SearchRequest{Query: "()"}},
+		{"short prefix", catalog.SearchRequest{Query: "a*"}},
+		{"star inside", catalog.SearchRequest{Query: "blod*trykk"}},
+		{"too many words", catalog.SearchRequest{Query: strings.Repeat("a ", 65)}},
+		{"bad cursor", catalog.SearchRequest{After: "not-a-cursor"}},
 	}
 	for _, tt := range tests {
 		res, err := x.Search(context.Background(), &tt.req)
@@ -541,7 +552,10 @@ func TestSearchInvalid(t *testing.T) {
 	}{
 		{"largest size", catalog.SearchRequest{Size: search.MaxSize}, 20},
 		{"last page of the window", catalog.SearchRequest{Page: search.MaxWindow / search.MaxSize, Size: search.MaxSize}, 0},
-		{"longest query", catalog.SearchRequest{Query: strings.Repeat("ø", search.MaxQueryRunes)}, 0},
+		{"longest query", catalog.SearchRequest{Query: strings.Repeat(strings.Repeat("ø", 99)+" ", 10)}, 0},
+		{"lone minus", catalog.SearchRequest{Query: "svlen - "}, 1},
+		{"OR", catalog.SearchRequest{Query: "svlen OR kjonn"}, 3},
+		{"AND", catalog.SearchRequest{Query: "kjonn AND sex"}, 2},
 		{"page 0 is the first", catalog.SearchRequest{Page: 0, Size: 3, Sort: catalog.SortTitle}, 3},
 		{"explicit relevance", catalog.SearchRequest{Sort: catalog.SortRelevance, Type: catalog.KindDataset}, 5},
 	}
@@ -765,8 +779,8 @@ func TestReopen(t *testing.T) {
 	if got := counts(res.Facets[catalog.FacetLanguage]); !maps.Equal(got, allFacets[catalog.FacetLanguage]) {
 		t.Errorf("Search(\"\") facet language after reopening = %v; want %v", got, allFacets[catalog.FacetLanguage])
 	}
-	if res := run(t, x, catalog.SearchRequest{Query: "blodtrykket"}); res.Total != 2 {
-		t.Errorf("Search(\"blodtrykket\") after reopening total = %d; want 2", res.Total)
+	if res := run(t, x, catalog.SearchRequest{Query: "blodtrykket"}); res.Total != 3 {
+		t.Errorf("Search(\"blodtrykket\") after reopening total = %d; want 3", res.Total)
 	}
 }
 

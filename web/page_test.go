@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"github.com/katalog/katalog/catalog"
 	"html"
 	"net/http"
 	"net/url"
@@ -61,7 +62,7 @@ func facetLinks(t *testing.T, target, page, facet string) []facetLink {
 		}
 		q := u.Query()
 		same := true
-		for _, k := range []string{"q", "type", "publisher", "dataset", "datatype", "theme", "access_rights", "language"} {
+		for _, k := range append([]string{"q", "type"}, catalog.FacetNames()...) {
 			if k != facet && !slices.Equal(q[k], here[k]) {
 				same = false
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 func (s *Server) registerSearchRoutes(g *echo.Group) {
 	g.GET("/search", s.handleSearch)
+	g.GET("/suggest", s.handleSuggest)
 }
 
 // searchResponse is the API's search result (CONTRACT.md).
@@ -20,6 +22,11 @@ type searchResponse struct {
 	TookMS float64                 `json:"took_ms"`
 	Hits   []searchHit             `json:"hits"`
 	Facets map[string][]facetCount `json:"facets"`
+	// Next is the cursor of the next page (pass it as after=), absent on
+	// the last page.
+	Next string `json:"next,omitempty"`
+	// Relaxed says no record had every word, so the hits have some.
+	Relaxed bool `json:"relaxed,omitempty"`
 }
 
 type searchHit struct {
@@ -53,28 +60,15 @@ func (s *Server) handleSearch(c echo.Context) error {
 		return err
 	}
 	out := searchResponse{
-		Total:  res.Total,
-		TookMS: float64(res.Took.Microseconds()) / 1000,
-		Hits:   make([]searchHit, 0, len(res.Hits)),
-		Facets: make(map[string][]facetCount, len(res.Facets)),
+		Total:   res.Total,
+		TookMS:  float64(res.Took.Microseconds()) / 1000,
+		Hits:    make([]searchHit, 0, len(res.Hits)),
+		Facets:  make(map[string][]facetCount, len(res.Facets)),
+		Next:    res.Next,
+		Relaxed: res.Relaxed,
 	}
 	for _, h := range res.Hits {
-		title, desc, marks := h.Title, h.Description, h.Highlights
-		if title == nil {
-			title = catalog.Text{}
-		}
-		if desc == nil {
-			desc = catalog.Text{}
-		}
-		if marks == nil {
-			marks = map[string][]string{}
-		}
-		out.Hits = append(out.Hits, searchHit{
-			Type: h.Type, Identifier: h.Identifier, IRI: h.IRI, Name: h.Name,
-			Title: title, Description: desc, Datatype: h.Datatype,
-			Dataset: h.Dataset, Publisher: h.Publisher, Score: h.Score,
-			Highlights: marks, Temporal: h.Temporal,
-		})
+		out.Hits = append(out.Hits, apiHit(h))
 	}
 	for name, counts := range res.Facets {
 		fc := make([]facetCount, 0, len(counts))
@@ -86,6 +80,38 @@ func (s *Server) handleSearch(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// apiHit is a search hit as the API shows it: empty texts as {}, not null.
+func apiHit(h catalog.SearchHit) searchHit {
+	marks := h.Highlights
+	if marks == nil {
+		marks = map[string][]string{}
+	}
+	return searchHit{
+		Type: h.Type, Identifier: h.Identifier, IRI: h.IRI, Name: h.Name,
+		Title: nonNil(h.Title), Description: nonNil(h.Description), Datatype: h.Datatype,
+		Dataset: h.Dataset, Publisher: h.Publisher, Score: h.Score,
+		Highlights: marks, Temporal: h.Temporal,
+	}
+}
+
+// defaultSuggestions is how many suggestions /suggest gives by default.
+const defaultSuggestions = 10
+
+func (s *Server) handleSuggest(c echo.Context) error {
+	n, err := intParam(c.QueryParams(), "size")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = defaultSuggestions
+	}
+	sug, err := s.index.Suggest(c.Request().Context(), c.QueryParam("q"), n)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string][]catalog.Suggestion{"suggestions": sug})
+}
+
 // searchRequest reads a search from query parameters, shared by the API and
 // the explorer. defaultType applies when the parameters name none.
 func searchRequest(q url.Values, defaultType catalog.RecordKind) (*catalog.SearchRequest, error) {
@@ -94,6 +120,7 @@ func searchRequest(q url.Values, defaultType catalog.RecordKind) (*catalog.Searc
 		Type:    catalog.RecordKind(q.Get("type")),
 		Sort:    q.Get("sort"),
 		Lang:    q.Get("lang"),
+		After:   q.Get("after"),
 		Filters: map[string][]string{},
 	}
 	if req.Type == "" {
@@ -196,6 +223,25 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 
 // searchPage runs the search the query parameters q describe; a size above
 // 0 overrides theirs without showing up in the page's links.
+// facetLabel returns the label of a facet value: the index's label, or
+// Katalog's own for the values it makes (missing, decades, code lists).
+func (s *Server) facetLabel(facet string, f catalog.FacetCount) catalog.Text {
+	switch {
+	case f.Label != nil:
+		return f.Label
+	case f.Value == catalog.FacetMissing:
+		return s.pages.msgs.text("facet._missing")
+	case facet == catalog.FacetCodeList:
+		return s.pages.msgs.text("facet.code_list." + f.Value)
+	case facet == catalog.FacetDecade:
+		if y, err := strconv.Atoi(f.Value); err == nil {
+			d := fmt.Sprintf("%d–%d", y, y+9)
+			return catalog.Text{"nb": d, "nn": d, "en": d}
+		}
+	}
+	return nil
+}
+
 func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage, error) {
 	req, err := searchRequest(q, catalog.KindVariable)
 	if err != nil {
@@ -205,6 +251,7 @@ func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage
 		req.Size = size
 	}
 	req.Lang = pageLang(c)
+	req.Lenient = true
 	res, err := s.index.Search(c.Request().Context(), req)
 	if err != nil {
 		return nil, err
@@ -218,7 +265,7 @@ func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage
 		}
 		for _, f := range res.Facets[name] {
 			fv.Values = append(fv.Values, facetValueView{
-				Facet: name, Value: f.Value, Label: f.Label, Count: f.Count,
+				Facet: name, Value: f.Value, Label: s.facetLabel(name, f), Count: f.Count,
 				Selected: selected[f.Value], URL: toggleURL(q, name, f.Value),
 			})
 			delete(selected, f.Value)

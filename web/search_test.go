@@ -148,7 +148,7 @@ func TestSearchShape(t *testing.T) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	if want := []string{"access_rights", "dataset", "datatype", "language", "publisher", "theme"}; !slices.Equal(names, want) {
+	if want := []string{"access_rights", "dataset", "datatype", "decade", "has_code_list", "language", "publisher", "theme"}; !slices.Equal(names, want) {
 		t.Errorf("GET %s: facets %v; want %v", target, names, want)
 	}
 	for name, values := range facets {

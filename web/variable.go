@@ -12,6 +12,52 @@ import (
 
 func (s *Server) registerVariableRoutes(g *echo.Group) {
 	g.GET("/variables/:id", s.handleVariableGet)
+	g.GET("/variables/:id/similar", s.handleSimilar)
+}
+
+// similarHit is a similar variable as the API shows it.
+type similarHit struct {
+	searchHit
+	Reasons []catalog.Reason `json:"reasons"`
+}
+
+// defaultSimilar is how many similar variables the API gives by default.
+const defaultSimilar = 10
+
+func (s *Server) handleSimilar(c echo.Context) error {
+	n, err := intParam(c.QueryParams(), "size")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = defaultSimilar
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	hits, err := s.similar(c.Request().Context(), id, n)
+	if err != nil {
+		return err
+	}
+	out := make([]similarHit, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, similarHit{apiHit(h.SearchHit), h.Reasons})
+	}
+	return c.JSON(http.StatusOK, map[string][]similarHit{"similar": out})
+}
+
+// similar finds the variables like the variable with identifier id.
+func (s *Server) similar(ctx context.Context, id string, n int) ([]catalog.SimilarHit, error) {
+	v, err := s.store.FindVariableByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.store.FindDatasetByIRI(ctx, v.Source, v.Dataset)
+	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return nil, err
+	}
+	return s.index.Similar(ctx, catalog.Document{Dataset: ds, Variable: v}, n)
 }
 
 // variableRecord is a variable with what a reader needs around it: its code

@@ -5,10 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/katalog/katalog/dcat/rdf"
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,15 +92,8 @@ func validateInput(ctx context.Context, h *harvest.Harvester, input, syntax, pro
 // file's extension; "" leaves it to the content.
 func mediaType(syntax, name string) string {
 	if syntax == "" || syntax == "auto" {
-		switch strings.ToLower(filepath.Ext(name)) {
-		case ".ttl":
-			syntax = "turtle"
-		case ".nt":
-			syntax = "ntriples"
-		case ".rdf", ".xml", ".owl":
-			syntax = "rdfxml"
-		case ".jsonld":
-			syntax = "jsonld"
+		if f, ok := rdf.FormatFromExtension(name); ok {
+			syntax = f.String()
 		}
 	}
 	switch syntax {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"path"
 	"strings"
 )
 
@@ -49,6 +50,22 @@ func ParseFormat(name string) (Format, error) {
 		return FormatJSONLD, nil
 	}
 	return 0, fmt.Errorf("rdf: unknown format %q: want turtle, ntriples, rdfxml or jsonld", name)
+}
+
+// FormatFromExtension returns the format a file name's extension names
+// (.ttl, .nt, .rdf, .xml, .owl, .jsonld; case does not matter).
+func FormatFromExtension(name string) (Format, bool) {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".ttl":
+		return FormatTurtle, true
+	case ".nt":
+		return FormatNTriples, true
+	case ".rdf", ".xml", ".owl":
+		return FormatRDFXML, true
+	case ".jsonld":
+		return FormatJSONLD, true
+	}
+	return 0, false
 }
 
 // FormatFromMediaType returns the format for an HTTP Content-Type value,

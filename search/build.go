@@ -1,0 +1,659 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/katalog/katalog/catalog"
+)
+
+// Boosts of the fields a query is matched against: an exact variable name
+// first, then titles, then descriptions and code labels. Synonyms count a
+// little less than the words typed, and a dataset whose title matches
+// lends its variables a little weight.
+const (
+	boostName        = 20
+	boostNameWord    = 6
+	boostIdentifier  = 20
+	boostTitle       = 3
+	boostDescription = 1
+	boostCodes       = 0.5
+	boostKeywords    = 1
+	boostPublisher   = 0.3
+	boostDataset     = 0.3
+	boostSynonym     = 0.7
+	boostPrefix      = 0.8
+	boostFuzzy       = 0.5
+	boostNamedTitle  = 0.2
+)
+
+// maxNamedDatasets caps how many datasets whose titles match a word lend
+// their variables to its results.
+const maxNamedDatasets = 50
+
+// builder turns a parsed query into a Bleve query for one search.
+type builder struct {
+	x      *Index
+	ctx    context.Context
+	reader index.IndexReader // for term counts, opened on first use
+	single bool              // the query is one word: its exact name match counts most
+}
+
+// unit is a part of a query that matches as one: a clause, or a run of
+// words that is a synonym of something (alts).
+type unit struct {
+	clause
+	words []string // plain words, more than one where they form a synonym
+	alts  []string // synonyms of words
+}
+
+// textQuery parses text and builds its query. relaxed makes the top-level
+// words any-of instead of all-of.
+func (x *Index) textQuery(ctx context.Context, text string, relaxed bool) (query.Query, int, error) {
+	cs, err := parseQuery(text)
+	if err != nil {
+		return nil, 0, err
+	}
+	b := &builder{x: x, ctx: ctx}
+	defer b.close()
+	units := x.units(cs)
+	b.single = len(units) == 1 && len(units[0].words) == 1
+	q, err := b.combine(units, true, relaxed)
+	return q, len(units), err
+}
+
+func (b *builder) close() {
+	if b.reader != nil {
+		b.reader.Close()
+	}
+}
+
+// units groups clauses into units, joining runs of plain words that are a
+// synonym (longest first, up to maxSynonymWords words).
+func (x *Index) units(cs []clause) []unit {
+	var out []unit
+	for i := 0; i < len(cs); {
+		c := cs[i]
+		if !plainWord(c) {
+			if c.group != nil {
+				out = append(out, unit{clause: c})
+			} else {
+				out = append(out, unit{clause: c, alts: x.expand.synonymsOf(c.phrase)})
+			}
+			i++
+			continue
+		}
+		n := 1
+		var alts []string
+		for k := min(maxSynonymWords, len(cs)-i); k >= 1; k-- {
+			words := make([]string, 0, k)
+			ok := true
+			for _, c := range cs[i : i+k] {
+				if !plainWord(c) || c.occur != cs[i].occur {
+					ok = false
+					break
+				}
+				words = append(words, c.word)
+			}
+			if !ok {
+				continue
+			}
+			if a := x.expand.synonymsOf(words); len(a) > 0 || k == 1 {
+				n, alts = k, a
+				break
+			}
+		}
+		u := unit{clause: c, alts: alts}
+		for _, c := range cs[i : i+n] {
+			u.words = append(u.words, c.word)
+		}
+		out = append(out, u)
+		i += n
+	}
+	return out
+}
+
+func plainWord(c clause) bool {
+	return c.field == "" && c.word != "" && !c.prefix && c.group == nil
+}
+
+// combine joins units: at the top level plain units must all match (or, if
+// relaxed, any of them); in a group any of them. A +unit must match and a
+// -unit must not; once a query has a +unit, its plain units only rank.
+func (b *builder) combine(units []unit, top, relaxed bool) (query.Query, error) {
+	var must, should, not []query.Query
+	explicit := false
+	for _, u := range units {
+		if u.occur == occurMust {
+			explicit = true
+		}
+	}
+	for _, u := range units {
+		q, err := b.unitQuery(u)
+		if err != nil {
+			return nil, err
+		}
+		if q == nil { // only stop words
+			continue
+		}
+		switch {
+		case u.occur == occurNot:
+			not = append(not, q)
+		case u.occur == occurMust:
+			must = append(must, q)
+		case top && !explicit && !relaxed:
+			must = append(must, q)
+		default:
+			should = append(should, q)
+		}
+	}
+	if len(must) == 0 && len(should) == 0 {
+		if len(not) == 0 {
+			return bleve.NewMatchNoneQuery(), nil
+		}
+		must = append(must, bleve.NewMatchAllQuery())
+	}
+	if len(must) == 1 && len(should) == 0 && len(not) == 0 {
+		return must[0], nil
+	}
+	if len(must) == 0 && len(not) == 0 {
+		return bleve.NewDisjunctionQuery(should...), nil
+	}
+	bq := query.NewBooleanQuery(must, should, not)
+	if len(must) == 0 {
+		bq.SetMinShould(1)
+	}
+	return bq, nil
+}
+
+// unitQuery builds the query of one unit; nil if it has nothing to match.
+func (b *builder) unitQuery(u unit) (query.Query, error) {
+	switch {
+	case len(u.group) > 0:
+		return b.combine(b.x.units(u.group), false, false)
+	case u.field != "":
+		return b.fieldQuery(u.clause)
+	case u.prefix:
+		return b.prefixQuery(textFields(), u.word, true), nil
+	case u.phrase != nil:
+		q := b.phraseQuery(textFields(), strings.Join(u.phrase, " "))
+		return b.withSynonyms(q, u.alts), nil
+	}
+	var parts []query.Query
+	for _, w := range u.words {
+		q, err := b.wordQuery(w)
+		if err != nil {
+			return nil, err
+		}
+		if q != nil {
+			parts = append(parts, q)
+		}
+	}
+	var q query.Query
+	switch len(parts) {
+	case 0:
+	case 1:
+		q = parts[0]
+	default:
+		q = bleve.NewConjunctionQuery(parts...)
+	}
+	return b.withSynonyms(q, u.alts), nil
+}
+
+// withSynonyms adds the synonyms of a unit as alternatives to q.
+func (b *builder) withSynonyms(q query.Query, alts []string) query.Query {
+	var any []query.Query
+	if q != nil {
+		any = append(any, q)
+	}
+	for _, alt := range alts {
+		if a := b.allWords(textFields(), alt, boostSynonym); a != nil {
+			any = append(any, a)
+		}
+	}
+	switch len(any) {
+	case 0:
+		return nil
+	case 1:
+		return any[0]
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+// textField is a text field with its analyzer and boost.
+type textField struct {
+	name     string
+	analyzer string
+	boost    float64
+}
+
+// textFields returns the text fields free text is matched against.
+func textFields() []textField {
+	var out []textField
+	for _, l := range textLanguages() {
+		out = append(out,
+			textField{fieldTitle + l.suffix, l.analyzer, boostTitle},
+			textField{fieldDescription + l.suffix, l.analyzer, boostDescription},
+			textField{fieldCodes + l.suffix, l.analyzer, boostCodes})
+	}
+	return append(out, textField{fieldKeywords, analyzerOther, boostKeywords})
+}
+
+// fieldsOf returns the text fields with the given prefix.
+func fieldsOf(prefix string) []textField {
+	var out []textField
+	for _, f := range textFields() {
+		if strings.HasPrefix(f.name, prefix) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// wordQuery matches one word typed by a user: as a variable name or
+// identifier, in every text field by that field's analysis, as the title of
+// a dataset, and, when the index does not know it, by near spellings.
+func (b *builder) wordQuery(w string) (query.Query, error) {
+	var any []query.Query
+	nameBoost := float64(boostNameWord)
+	if b.single {
+		nameBoost = boostName
+	}
+	any = append(any,
+		boosted(termQuery(fieldNameLower, strings.ToLower(fold(w))), nameBoost),
+		boosted(termQuery(fieldIdentifier, w), boostIdentifier))
+	known := false
+	for _, f := range textFields() {
+		tq, terms := b.analyzedQuery(f, w)
+		if tq == nil {
+			continue
+		}
+		any = append(any, tq)
+		if !known {
+			n, err := b.count(f.name, terms)
+			if err != nil {
+				return nil, err
+			}
+			known = n > 0
+		}
+	}
+	if len(any) == 2 && !knownName(w) {
+		return nil, nil // a stop word in every language
+	}
+	any = append(any, b.publisherQuery(w))
+	ds, err := b.datasetsNamed(w)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ds {
+		any = append(any, boosted(termQuery(catalog.FacetDataset, id), boostDataset))
+	}
+	if !known {
+		any = append(any, b.fuzzyQueries(w)...)
+		// The synonyms of what the word is a misspelling of.
+		for _, alt := range b.correctionSynonyms(w) {
+			if q := b.allWords(textFields(), alt, boostSynonym*boostFuzzy); q != nil {
+				any = append(any, q)
+			}
+		}
+	}
+	if b.single {
+		// A variable name finds the variables that measure the same: those
+		// whose titles have the titles of the variables it names.
+		titles, err := b.titlesNamed(w)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range titles {
+			if q := b.allWords(textFields(), t, boostNamedTitle); q != nil {
+				any = append(any, q)
+			}
+		}
+	}
+	return bleve.NewDisjunctionQuery(any...), nil
+}
+
+// maxNamedTitles caps how many titles of variables a name query borrows.
+const maxNamedTitles = 4
+
+// titlesNamed returns the titles (in every language) of a few variables
+// named w.
+func (b *builder) titlesNamed(w string) ([]string, error) {
+	n, err := b.count(fieldNameLower, []string{strings.ToLower(fold(w))})
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	sr := bleve.NewSearchRequestOptions(termQuery(fieldNameLower, strings.ToLower(fold(w))), 2, 0, false)
+	sr.Fields = []string{fieldHit}
+	res, err := b.x.idx.SearchInContext(b.ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: names: %w", err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, h := range res.Hits {
+		sh, err := stored(h)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range textValues(sh.Title) {
+			if k := suggestKey(t); !seen[k] && len(out) < maxNamedTitles {
+				seen[k] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
+}
+
+// correctionSynonyms returns the synonyms of the words the index knows that
+// w is one or two edits from (a misspelling's meaning).
+func (b *builder) correctionSynonyms(w string) []string {
+	n := utf8.RuneCountInString(w)
+	if n < 5 || knownName(w) {
+		return nil
+	}
+	edits := 1
+	if n >= 8 {
+		edits = 2
+	}
+	if err := b.open(); err != nil {
+		return nil
+	}
+	fuzzy, ok := b.reader.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, f := range fieldsOf(fieldTitle) {
+		if f.analyzer == analyzerOther {
+			continue
+		}
+		term := firstTerm(b.x.analyze(f.analyzer, w))
+		if term == "" {
+			continue
+		}
+		dict, err := fuzzy.FieldDictFuzzy(f.name, term, edits, "")
+		if err != nil {
+			continue
+		}
+		for i := 0; i < maxCorrections; i++ {
+			e, err := dict.Next()
+			if err != nil || e == nil {
+				break
+			}
+			out = append(out, b.x.expand.synonymsOfStem(f.analyzer, e.Term)...)
+		}
+		dict.Close()
+	}
+	return out
+}
+
+// maxCorrections caps the known words a misspelling is read as.
+const maxCorrections = 8
+
+// knownName reports whether w looks like a variable name or code rather
+// than a word: it has a digit or an underscore.
+func knownName(w string) bool {
+	return strings.ContainsAny(w, "0123456789_")
+}
+
+// analyzedQuery matches w in one field as that field's analyzer reads it:
+// each token, or for a compound the whole word or all its parts. It
+// returns the whole-word terms too.
+func (b *builder) analyzedQuery(f textField, w string) (query.Query, []string) {
+	tokens := b.x.analyze(f.analyzer, w)
+	if len(tokens) == 0 {
+		return nil, nil
+	}
+	var all []query.Query
+	var terms []string
+	for i := 0; i < len(tokens); {
+		j := i + 1
+		for j < len(tokens) && tokens[j].Position == tokens[i].Position {
+			j++
+		}
+		whole := termQuery(f.name, string(tokens[i].Term))
+		terms = append(terms, string(tokens[i].Term))
+		if j-i == 1 {
+			all = append(all, whole)
+		} else {
+			parts := make([]query.Query, 0, j-i-1)
+			for _, t := range tokens[i+1 : j] {
+				parts = append(parts, termQuery(f.name, string(t.Term)))
+			}
+			all = append(all, bleve.NewDisjunctionQuery(whole, bleve.NewConjunctionQuery(parts...)))
+		}
+		i = j
+	}
+	var q query.Query
+	if len(all) == 1 {
+		q = all[0]
+	} else {
+		q = bleve.NewConjunctionQuery(all...)
+	}
+	return boostedQuery(q, f.boost), terms
+}
+
+// allWords matches text whose words all occur in one of fields; nil if text
+// has only stop words.
+func (b *builder) allWords(fields []textField, text string, boost float64) query.Query {
+	var any []query.Query
+	for _, f := range fields {
+		var all []query.Query
+		for _, w := range strings.Fields(text) {
+			if q, _ := b.analyzedQuery(f, w); q != nil {
+				all = append(all, q)
+			}
+		}
+		switch len(all) {
+		case 0:
+			continue
+		case 1:
+			any = append(any, boostedQuery(all[0], boost))
+		default:
+			any = append(any, boostedQuery(bleve.NewConjunctionQuery(all...), boost))
+		}
+	}
+	if len(any) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+// phraseQuery matches a phrase in each of fields.
+func (b *builder) phraseQuery(fields []textField, phrase string) query.Query {
+	var any []query.Query
+	for _, f := range fields {
+		q := bleve.NewMatchPhraseQuery(phrase)
+		q.SetField(f.name)
+		q.Analyzer = f.analyzer
+		q.SetBoost(f.boost)
+		any = append(any, q)
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+// prefixQuery matches words that start with p in fields (and variable
+// names, if names).
+func (b *builder) prefixQuery(fields []textField, p string, names bool) query.Query {
+	p = strings.ToLower(fold(p))
+	var any []query.Query
+	if names {
+		q := bleve.NewPrefixQuery(p)
+		q.SetField(fieldNameLower)
+		q.SetBoost(boostNameWord)
+		any = append(any, q)
+	}
+	for _, f := range fields {
+		q := bleve.NewPrefixQuery(p)
+		q.SetField(f.name)
+		q.SetBoost(f.boost * boostPrefix)
+		any = append(any, q)
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+// fuzzyQueries match near spellings of w in titles and code labels: one
+// edit for words of 4 to 7 letters, two for longer ones.
+func (b *builder) fuzzyQueries(w string) []query.Query {
+	n := utf8.RuneCountInString(w)
+	if n < 4 || knownName(w) {
+		return nil
+	}
+	edits := 1
+	if n >= 8 {
+		edits = 2
+	}
+	var out []query.Query
+	for _, f := range textFields() {
+		if !strings.HasPrefix(f.name, fieldTitle) && !strings.HasPrefix(f.name, fieldCodes) {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, term := range []string{strings.ToLower(fold(w)), firstTerm(b.x.analyze(f.analyzer, w))} {
+			if term == "" || seen[term] {
+				continue
+			}
+			seen[term] = true
+			q := bleve.NewFuzzyQuery(term)
+			q.SetField(f.name)
+			q.SetFuzziness(edits)
+			q.SetBoost(f.boost * boostFuzzy)
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func firstTerm(ts analysis.TokenStream) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	return string(ts[0].Term)
+}
+
+// publisherQuery matches w in the publisher's name.
+func (b *builder) publisherQuery(w string) query.Query {
+	q, _ := b.analyzedQuery(textField{fieldPublisher, analyzerOther, boostPublisher}, w)
+	if q == nil {
+		return bleve.NewMatchNoneQuery()
+	}
+	return q
+}
+
+// fieldQuery builds a field:value clause.
+func (b *builder) fieldQuery(c clause) (query.Query, error) {
+	value := c.word
+	if c.phrase != nil {
+		value = strings.Join(c.phrase, " ")
+	}
+	switch c.field {
+	case qfName:
+		if c.prefix {
+			q := bleve.NewPrefixQuery(strings.ToLower(fold(value)))
+			q.SetField(fieldNameLower)
+			return q, nil
+		}
+		return termQuery(fieldNameLower, strings.ToLower(fold(value))), nil
+	case qfDataset:
+		any := []query.Query{termQuery(catalog.FacetDataset, value)}
+		ids, err := b.datasetsNamed(value)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			any = append(any, termQuery(catalog.FacetDataset, id))
+		}
+		return bleve.NewDisjunctionQuery(any...), nil
+	case qfPublisher:
+		any := []query.Query{termQuery(catalog.FacetPublisher, value)}
+		if q := b.allWords([]textField{{fieldPublisher, analyzerOther, 1}}, value, 1); q != nil {
+			any = append(any, q)
+		}
+		return bleve.NewDisjunctionQuery(any...), nil
+	}
+	fields := fieldsOf(map[string]string{qfTitle: fieldTitle, qfDescription: fieldDescription, qfCode: fieldCodes}[c.field])
+	switch {
+	case c.prefix:
+		return b.prefixQuery(fields, value, false), nil
+	case c.phrase != nil:
+		return b.phraseQuery(fields, value), nil
+	}
+	if q := b.allWords(fields, value, 1); q != nil {
+		return q, nil
+	}
+	return bleve.NewMatchNoneQuery(), nil
+}
+
+// datasetsNamed returns the identifiers of the datasets whose titles have
+// all the words of text, so that "pasientregister" also finds the variables
+// of the patient register: variable documents do not repeat their
+// dataset's title, which would cost every one of them an analysed field.
+func (b *builder) datasetsNamed(text string) ([]string, error) {
+	titles := b.allWords(fieldsOf(fieldTitle), text, 1)
+	if titles == nil {
+		return nil, nil
+	}
+	q := bleve.NewConjunctionQuery(termQuery(fieldType, string(catalog.KindDataset)), titles)
+	sr := bleve.NewSearchRequestOptions(q, maxNamedDatasets, 0, false)
+	sr.Fields = []string{fieldHit}
+	res, err := b.x.idx.SearchInContext(b.ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: datasets: %w", err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		hit, err := toHit(h)
+		if err != nil {
+			return nil, err
+		}
+		if hit.Identifier != "" {
+			ids = append(ids, hit.Identifier)
+		}
+	}
+	return ids, nil
+}
+
+// open opens the index reader the builder counts terms with.
+func (b *builder) open() error {
+	if b.reader != nil {
+		return nil
+	}
+	ix, err := b.x.idx.Advanced()
+	if err != nil {
+		return err
+	}
+	b.reader, err = ix.Reader()
+	return err
+}
+
+// count returns how many documents have any of terms in field.
+func (b *builder) count(field string, terms []string) (uint64, error) {
+	if err := b.open(); err != nil {
+		return 0, err
+	}
+	var n uint64
+	for _, t := range terms {
+		tfr, err := b.reader.TermFieldReader(b.ctx, []byte(t), field, false, false, false)
+		if err != nil {
+			return 0, err
+		}
+		n += tfr.Count()
+		tfr.Close()
+	}
+	return n, nil
+}
+
+func boostedQuery(q query.Query, boost float64) query.Query {
+	if bq, ok := q.(query.BoostableQuery); ok && boost != 1 {
+		bq.SetBoost(boost)
+	}
+	return q
+}

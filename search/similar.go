@@ -1,0 +1,202 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/katalog/katalog/catalog"
+)
+
+// MaxSimilar is the most similar variables one request may ask for.
+const MaxSimilar = 50
+
+// Weights of what makes variables similar: the same subject concept or the
+// same name count most, then the same code list, then title words (in the
+// same language, and through synonyms).
+const (
+	boostSimSubject  = 6
+	boostSimName     = 4
+	boostSimCodeList = 3
+	boostSimTitle    = 2
+	similarPool      = 200 // candidates diversified for the answer
+)
+
+// Similar implements catalog.Index: variables of other datasets with the
+// same subject, name, code list or title words as d's variable, one or two
+// per dataset, each with the reasons.
+func (x *Index) Similar(ctx context.Context, d catalog.Document, n int) ([]catalog.SimilarHit, error) {
+	v := d.Variable
+	if v == nil {
+		return nil, catalog.Errorf(catalog.EINVALID, "similar: only variables have similar variables")
+	}
+	if n < 1 || n > MaxSimilar {
+		return nil, catalog.Errorf(catalog.EINVALID, "size must be between 1 and %d, not %d", MaxSimilar, n)
+	}
+	b := &builder{x: x, ctx: ctx}
+	defer b.close()
+	var any []query.Query
+	for _, c := range v.Subjects {
+		any = append(any, boosted(termQuery(catalog.FacetTheme, conceptValue(c)), boostSimSubject))
+	}
+	if v.Name != "" {
+		any = append(any, boosted(termQuery(fieldNameLower, strings.ToLower(fold(v.Name))), boostSimName))
+	}
+	if v.CodeList != "" {
+		any = append(any, boosted(termQuery(fieldCodeList, v.CodeList), boostSimCodeList))
+	}
+	for lang, t := range v.Title {
+		// The title's words in its own language's fields, any of them.
+		for _, f := range fieldsOf(fieldTitle) {
+			if f.analyzer != analyzerFor(lang) {
+				continue
+			}
+			q := bleve.NewMatchQuery(t)
+			q.SetField(f.name)
+			q.Analyzer = f.analyzer
+			q.SetBoost(boostSimTitle)
+			any = append(any, q)
+		}
+		// And its synonyms in every language.
+		for _, alt := range x.expand.synonymsOf(strings.Fields(t)) {
+			if q := b.allWords(fieldsOf(fieldTitle), alt, boostSimTitle); q != nil {
+				any = append(any, q)
+			}
+		}
+	}
+	if len(any) == 0 {
+		return []catalog.SimilarHit{}, nil
+	}
+	must := []query.Query{termQuery(fieldType, string(catalog.KindVariable)), bleve.NewDisjunctionQuery(any...)}
+	var not []query.Query
+	if d.Dataset != nil && d.Dataset.Identifier != "" {
+		not = append(not, termQuery(catalog.FacetDataset, d.Dataset.Identifier))
+	}
+	sr := bleve.NewSearchRequestOptions(query.NewBooleanQuery(must, nil, not), similarPool, 0, false)
+	sr.Fields = []string{fieldHit}
+	sr.SortBy([]string{"-_score", "_id"})
+	res, err := x.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("similar: %w", err)
+	}
+	type cand struct {
+		hit   catalog.SimilarHit
+		score float64
+	}
+	var cands []cand
+	perDataset := map[string]int{}
+	for _, h := range res.Hits {
+		sh, err := stored(h)
+		if err != nil {
+			return nil, err
+		}
+		hit, _ := toHit(h)
+		if hit.IRI == v.IRI {
+			continue
+		}
+		reasons := x.reasons(v, sh)
+		if len(reasons) == 0 {
+			continue
+		}
+		ds := hit.Dataset.IRI
+		score := h.Score * math.Pow(decayDataset, float64(perDataset[ds]))
+		perDataset[ds]++
+		cands = append(cands, cand{catalog.SimilarHit{SearchHit: hit, Reasons: reasons}, score})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	out := make([]catalog.SimilarHit, 0, n)
+	for _, c := range cands[:min(n, len(cands))] {
+		c.hit.Score = c.score
+		out = append(out, c.hit)
+	}
+	return out, nil
+}
+
+// reasons says why the variable sh is like v; none if it is not.
+func (x *Index) reasons(v *catalog.Variable, sh storedHit) []catalog.Reason {
+	var out []catalog.Reason
+	subjects := map[string]bool{}
+	for _, c := range v.Subjects {
+		subjects[conceptValue(c)] = true
+	}
+	for _, s := range sh.Subjects {
+		if subjects[s] {
+			out = append(out, catalog.Reason{Kind: catalog.ReasonSameSubject, Value: s})
+			break
+		}
+	}
+	if v.Name != "" && strings.EqualFold(v.Name, sh.Name) {
+		out = append(out, catalog.Reason{Kind: catalog.ReasonSameName, Value: sh.Name})
+	}
+	if v.CodeList != "" && v.CodeList == sh.CodeList {
+		out = append(out, catalog.Reason{Kind: catalog.ReasonSameCodeList, Value: sh.CodeList})
+	}
+	sameTitle := false
+	for _, a := range v.Title {
+		for _, b := range sh.Title {
+			if suggestKey(a) == suggestKey(b) {
+				sameTitle = true
+			}
+		}
+	}
+	if sameTitle {
+		return append(out, catalog.Reason{Kind: catalog.ReasonSameTitle})
+	}
+	if words := x.sharedWords(v.Title, sh.Title); len(words) > 0 {
+		out = append(out, catalog.Reason{Kind: catalog.ReasonSharedWords, Words: words})
+	}
+	for _, a := range v.Title {
+		alts := map[string]bool{}
+		for _, s := range x.expand.synonymsOf(strings.Fields(a)) {
+			alts[suggestKey(s)] = true
+		}
+		for _, b := range sh.Title {
+			if alts[suggestKey(b)] {
+				return append(out, catalog.Reason{Kind: catalog.ReasonSynonym, Value: b})
+			}
+		}
+	}
+	return out
+}
+
+// sharedWords returns the words of b's titles whose stems are among the
+// stems of a's titles in the same analyzer, as b writes them.
+func (x *Index) sharedWords(a, b catalog.Text) []string {
+	seen := map[string]bool{}
+	var out []string
+	for la, ta := range a {
+		for lb, tb := range b {
+			an := analyzerFor(la)
+			if an != analyzerFor(lb) {
+				continue
+			}
+			stems := map[string]bool{}
+			for _, t := range x.analyze(an, ta) {
+				stems[string(t.Term)] = true
+			}
+			for _, w := range strings.Fields(tb) {
+				w = strings.Trim(w, ".,;:()[]\"'?!")
+				ts := x.analyze(an, w)
+				if len(ts) > 0 && stems[string(ts[0].Term)] && !seen[strings.ToLower(w)] {
+					seen[strings.ToLower(w)] = true
+					out = append(out, w)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// analyzerFor returns the analyzer of a language's text fields.
+func analyzerFor(lang string) string {
+	for _, l := range textLanguages() {
+		if l.suffix == langField(lang) {
+			return l.analyzer
+		}
+	}
+	return analyzerOther
+}

@@ -1,0 +1,126 @@
+package search
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/katalog/katalog/search/lexicon"
+)
+
+// maxSynonymWords is the most words a synonym term may have to be found in
+// a query, and maxSynonyms the most synonyms one unit of a query gets.
+const (
+	maxSynonymWords = 4
+	maxSynonyms     = 16
+	minStemKey      = 5 // a word this short is looked up as typed only
+)
+
+// expander finds the synonyms of words in the lexicon's groups. A term is
+// found as typed (lowercased and folded) and, if it is long enough, by its
+// Norwegian or English stems, so that "hjerteinfarktet" finds the group of
+// "hjerteinfarkt".
+type expander struct {
+	groups  [][]string
+	surface map[string][]int // key → groups
+	stems   map[string][]int
+	analyze func(analyzer, text string) analysis.TokenStream
+}
+
+func newExpander(lex *lexicon.Lexicon, im mapping.IndexMapping) *expander {
+	e := &expander{
+		groups:  lex.Groups,
+		surface: map[string][]int{},
+		stems:   map[string][]int{},
+		analyze: func(name, text string) analysis.TokenStream {
+			a := im.AnalyzerNamed(name)
+			if a == nil {
+				return nil
+			}
+			return a.Analyze([]byte(text))
+		},
+	}
+	for gi, g := range lex.Groups {
+		for _, t := range g {
+			e.surface[surfaceKey(t)] = appendOnce(e.surface[surfaceKey(t)], gi)
+			for _, k := range e.stemKeys(t) {
+				e.stems[k] = appendOnce(e.stems[k], gi)
+			}
+		}
+	}
+	return e
+}
+
+func appendOnce(s []int, v int) []int {
+	if len(s) > 0 && s[len(s)-1] == v {
+		return s
+	}
+	return append(s, v)
+}
+
+func surfaceKey(s string) string {
+	return fold(lexicon.Normalize(s))
+}
+
+// stemKeys returns a term's keys by its Norwegian and English stems: the
+// whole-word tokens (not compound parts) of each analyzer, joined.
+func (e *expander) stemKeys(t string) []string {
+	if utf8.RuneCountInString(t) < minStemKey {
+		return nil
+	}
+	var out []string
+	for _, a := range []string{analyzerNo, analyzerEn} {
+		ts := e.analyze(a, t)
+		var words []string
+		for i, tok := range ts {
+			if i > 0 && tok.Position == ts[i-1].Position {
+				continue
+			}
+			words = append(words, string(tok.Term))
+		}
+		if len(words) > 0 {
+			out = append(out, a+":"+strings.Join(words, " "))
+		}
+	}
+	return out
+}
+
+// synonymsOf returns the synonyms of the words (a term of one or more
+// words), not counting terms that are the same as the words themselves.
+func (e *expander) synonymsOf(words []string) []string {
+	if e == nil || len(words) == 0 {
+		return nil
+	}
+	term := strings.Join(words, " ")
+	key := surfaceKey(term)
+	groups := e.surface[key]
+	if len(groups) == 0 {
+		for _, k := range e.stemKeys(term) {
+			groups = append(groups, e.stems[k]...)
+		}
+	}
+	var out []string
+	seen := map[string]bool{key: true}
+	for _, gi := range groups {
+		for _, t := range e.groups[gi] {
+			k := surfaceKey(t)
+			if seen[k] || len(out) == maxSynonyms {
+				continue
+			}
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// synonymsOfStem returns the terms of the groups with a one-word term whose
+// stem in analyzer is stem.
+func (e *expander) synonymsOfStem(analyzer, stem string) []string {
+	var out []string
+	for _, gi := range e.stems[analyzer+":"+stem] {
+		out = append(out, e.groups[gi]...)
+	}
+	return out
+}
