@@ -13,11 +13,12 @@ import (
 // order pages give them, for every sort order, inside and past the
 // diversified window.
 func TestCursor(t *testing.T) {
-	x, err := search.NewMemOnly()
-	if err != nil {
-		t.Fatal(err)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testCursor(t, b.open(t)) })
 	}
-	defer x.Close()
+}
+
+func testCursor(t *testing.T, x *search.Index) {
 	docs, all := pagingCorpus(150, 90, 40) // 280 variables, past the window of 200
 	index(t, x, docs)
 	for _, base := range []catalog.SearchRequest{

@@ -29,6 +29,7 @@ const (
 type Index struct {
 	idx    bleve.Index
 	expand *expander
+	cols   *columns // facet columns of the index's segments
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
@@ -91,7 +92,7 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping())}
+	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns()}
 	if fresh {
 		return x, idx.SetInternal([]byte(internalVersion), []byte(mappingVersion))
 	}

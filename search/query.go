@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,11 +32,12 @@ const (
 )
 
 // Relevance ranking diversifies the top of the list: within the first
-// diversifyWindow hits, each further hit from a dataset or source already
+// diversifyWindow hits (and the best perPublisher of each publisher), each further hit from a dataset or source already
 // shown counts for less, so that a concept measured in many editions of one
 // study does not bury the other registers.
 const (
 	diversifyWindow = 200
+	perPublisher    = 5
 	decayDataset    = 0.5
 	decaySource     = 0.8
 )
@@ -104,8 +107,111 @@ func plainWords(q string) string {
 	return strings.Join(out, " ")
 }
 
-// search runs one search for a page of hits and the facet counts.
+// search runs one search for a page of hits and the facet counts: by the
+// fast path where it can, else by Bleve's collector.
 func (x *Index) search(ctx context.Context, req *catalog.SearchRequest, tq query.Query, cur cursor) (*catalog.SearchResult, error) {
+	if relevance(req) && cur.After == nil {
+		out, err := x.searchFast(ctx, req, tq, cur)
+		if !errors.Is(err, errNotReady) {
+			return out, err
+		}
+	}
+	return x.searchBleve(ctx, req, tq, cur)
+}
+
+// facetIndex returns the index of a facet among the column fields.
+func facetIndex(name string) uint8 {
+	for i, f := range columnFields() {
+		if f == name {
+			return uint8(i)
+		}
+	}
+	return 255
+}
+
+func relevance(req *catalog.SearchRequest) bool {
+	return req.Sort == "" || req.Sort == catalog.SortRelevance
+}
+
+// searchFast is search by the fast path: relevance order, ties in index
+// order, the top of the list diversified when there is a text query.
+func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq query.Query, cur cursor) (*catalog.SearchResult, error) {
+	from, need := cur.Offset, cur.Offset+req.Size
+	var after *scored
+	if cur.Key != nil {
+		after, from, need = &scored{cur.Key.Score, cur.Key.Doc}, 0, req.Size
+	}
+	diversify := tq != nil && after == nil
+	if diversify {
+		need = max(diversifyWindow, need)
+	}
+	groups := 0
+	if diversify {
+		groups = perPublisher
+	}
+	p, err := x.fastSearch(ctx, req, tq, need, groups, after, cur.Key != nil)
+	if err != nil {
+		return nil, err
+	}
+	defer p.snap.Close()
+	order := p.top
+	if diversify {
+		// The window is the best matches and the best few of each
+		// publisher, so that one study's many editions cannot fill it.
+		n := min(diversifyWindow, len(order))
+		window := append(slices.Clone(order[:n]), p.groupTop...)
+		window = uniqueScored(window)
+		_, fieldOf := x.cols.dict()
+		window = p.diversified(window, facetIndex(catalog.FacetDataset), facetIndex(catalog.FacetPublisher), fieldOf)
+		// Past the window, the plain order, without what the window showed.
+		shown := make(map[uint64]bool, len(window))
+		for _, m := range window {
+			shown[m.doc] = true
+		}
+		order = window
+		for _, m := range p.top[n:] {
+			if !shown[m.doc] {
+				order = append(order, m)
+			}
+		}
+	}
+	lo, hi := min(from, len(order)), min(from+req.Size, len(order))
+	hits, err := p.hits(order[lo:hi])
+	if err != nil {
+		return nil, err
+	}
+	out := &catalog.SearchResult{Total: p.total, Hits: hits, Facets: p.facets}
+	if tq != nil {
+		if err := x.highlight(ctx, tq, out.Hits); err != nil {
+			return nil, err
+		}
+	}
+	first := from
+	if after != nil {
+		first = cur.Seen
+	}
+	out.Next = fastNext(p.total, order, first, len(hits), hi-1, diversify)
+	return out, nil
+}
+
+// fastNext returns the cursor after a page of n hits that starts at first:
+// for a diversified list an offset (it is not in score order), else the
+// score and document of the page's last hit, order[last].
+func fastNext(total uint64, order []scored, first, n, last int, diversify bool) string {
+	seen := first + n
+	if n == 0 || uint64(seen) >= total {
+		return ""
+	}
+	if diversify && seen < MaxWindow {
+		return cursor{Offset: seen, Seen: seen}.encode()
+	}
+	m := order[last]
+	return cursor{Key: &fastKey{m.score, m.doc}, Seen: seen}.encode()
+}
+
+// searchBleve is search by Bleve's collector, for the title and modified
+// orders and while the fast path's columns are being built.
+func (x *Index) searchBleve(ctx context.Context, req *catalog.SearchRequest, tq query.Query, cur cursor) (*catalog.SearchResult, error) {
 	q := buildQuery(req, "", tq)
 	relevance := req.Sort == "" || req.Sort == catalog.SortRelevance
 	from, size := cur.Offset, req.Size
@@ -440,8 +546,15 @@ func (x *Index) facetCounts(name string, fr *search.FacetResult) []catalog.Facet
 // before it (Seen hits came before).
 type cursor struct {
 	Offset int      `json:"o,omitempty"`
-	After  []string `json:"a,omitempty"`
+	After  []string `json:"a,omitempty"` // Bleve's search-after key
+	Key    *fastKey `json:"k,omitempty"` // the fast path's
 	Seen   int      `json:"n,omitempty"`
+}
+
+// fastKey is the fast path's position: a score and a document number.
+type fastKey struct {
+	Score float64 `json:"s"`
+	Doc   uint64  `json:"d"`
 }
 
 func (c cursor) encode() string {
@@ -461,7 +574,7 @@ func decodeCursor(req *catalog.SearchRequest) (cursor, error) {
 	}
 	var c cursor
 	if err := json.Unmarshal(data, &c); err != nil || c.Offset < 0 || c.Seen < 0 ||
-		(c.After != nil && len(c.After) != len(sortOrder(req.Sort))) {
+		(c.After != nil && len(c.After) != len(sortOrder(req.Sort))) || (c.Key != nil && !relevance(req)) {
 		return cursor{}, bad
 	}
 	return c, nil

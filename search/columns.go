@@ -1,0 +1,212 @@
+package search
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/katalog/katalog/catalog"
+)
+
+// Facet columns: for each segment of the index, the facet values of every
+// document as small integers (ordinals), so that counting the facets of a
+// search costs a few array reads per match instead of Bleve's doc-value
+// decoding and string maps. Segments never change once written, so a
+// segment's columns are built once, when a search first meets it, and
+// dropped when merging retires it.
+
+// columnFields are the fields kept in columns: the facets and the record
+// type (which filters, but is not a facet).
+func columnFields() []string { return append(catalog.FacetNames(), fieldType) }
+
+// syncBuildMax is the largest segment whose columns a search builds while
+// it waits; a larger one is built in the background, and searches use
+// Bleve's own facets until it is ready.
+const syncBuildMax = 200_000
+
+// segColumns are the values of one segment: the ordinals of document d are
+// vals[starts[d]:starts[d+1]].
+type segColumns struct {
+	starts []uint32
+	vals   []uint32
+}
+
+func (s *segColumns) of(d uint64) []uint32 { return s.vals[s.starts[d]:s.starts[d+1]] }
+
+// columns are the facet columns of an index.
+type columns struct {
+	fields []string
+
+	dictMu  sync.RWMutex
+	values  []string          // ordinal → value
+	fieldOf []uint8           // ordinal → index in fields
+	ords    map[string]uint32 // field index byte + value → ordinal
+
+	segMu    sync.Mutex
+	segs     map[uint64]*segColumns // by segment id
+	building map[uint64]bool
+	log      *slog.Logger
+}
+
+func newColumns() *columns {
+	return &columns{
+		fields:   columnFields(),
+		ords:     map[string]uint32{},
+		segs:     map[uint64]*segColumns{},
+		building: map[uint64]bool{},
+		log:      slog.Default(),
+	}
+}
+
+// ordinal returns the ordinal of a field's value, adding it if new.
+func (c *columns) ordinal(field uint8, value []byte) uint32 {
+	key := string(append([]byte{field}, value...))
+	c.dictMu.RLock()
+	o, ok := c.ords[key]
+	c.dictMu.RUnlock()
+	if ok {
+		return o
+	}
+	c.dictMu.Lock()
+	defer c.dictMu.Unlock()
+	if o, ok := c.ords[key]; ok {
+		return o
+	}
+	o = uint32(len(c.values))
+	c.values = append(c.values, string(value))
+	c.fieldOf = append(c.fieldOf, field)
+	c.ords[key] = o
+	return o
+}
+
+// lookup returns the ordinal of a field's value, if any segment has it.
+func (c *columns) lookup(field uint8, value string) (uint32, bool) {
+	c.dictMu.RLock()
+	defer c.dictMu.RUnlock()
+	o, ok := c.ords[string(append([]byte{field}, value...))]
+	return o, ok
+}
+
+// dict returns the values and their fields as they are now; ordinals of
+// segments already built are all within them.
+func (c *columns) dict() ([]string, []uint8) {
+	c.dictMu.RLock()
+	defer c.dictMu.RUnlock()
+	return c.values, c.fieldOf
+}
+
+// forSnapshot returns the columns of every segment of snap, building small
+// missing ones now (and large ones too, with wait); ok is false if a large
+// one is still being built.
+func (c *columns) forSnapshot(snap *scorch.IndexSnapshot, wait bool) ([]*segColumns, bool) {
+	segs := snap.Segments()
+	out := make([]*segColumns, len(segs))
+	ready := true
+	live := make(map[uint64]bool, len(segs))
+	for i, ss := range segs {
+		id := ss.Id()
+		live[id] = true
+		c.segMu.Lock()
+		sc := c.segs[id]
+		busy := c.building[id]
+		if sc == nil && !busy {
+			c.building[id] = true
+		}
+		c.segMu.Unlock()
+		if sc == nil && busy && wait {
+			sc = c.await(id)
+		}
+		switch {
+		case sc != nil:
+			out[i] = sc
+			continue
+		case busy:
+			ready = false
+			continue
+		}
+		if ss.Segment().Count() > syncBuildMax && !wait {
+			ready = false
+			go func(seg segment.Segment) {
+				if _, err := c.build(id, seg); err != nil {
+					c.log.Error("search: facet columns", "segment", id, "err", err)
+				}
+			}(ss.Segment())
+			continue
+		}
+		sc, err := c.build(id, ss.Segment())
+		if err != nil {
+			c.log.Error("search: facet columns", "segment", id, "err", err)
+			ready = false
+			continue
+		}
+		out[i] = sc
+	}
+	c.prune(live)
+	return out, ready
+}
+
+// await waits for a segment's columns that another goroutine builds.
+func (c *columns) await(id uint64) *segColumns {
+	for {
+		c.segMu.Lock()
+		sc, busy := c.segs[id], c.building[id]
+		c.segMu.Unlock()
+		if sc != nil || !busy {
+			return sc
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// prune forgets the columns of segments that merging has retired, once
+// they are many.
+func (c *columns) prune(live map[uint64]bool) {
+	c.segMu.Lock()
+	defer c.segMu.Unlock()
+	if len(c.segs) <= 2*len(live)+8 {
+		return
+	}
+	for id := range c.segs {
+		if !live[id] && !c.building[id] {
+			delete(c.segs, id)
+		}
+	}
+}
+
+// build reads the doc values of a segment's documents into columns.
+func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
+	defer func() {
+		c.segMu.Lock()
+		delete(c.building, id)
+		c.segMu.Unlock()
+	}()
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("segment %d has no doc values", id)
+	}
+	fieldIdx := make(map[string]uint8, len(c.fields))
+	for i, f := range c.fields {
+		fieldIdx[f] = uint8(i)
+	}
+	n := seg.Count()
+	sc := &segColumns{starts: make([]uint32, n+1), vals: make([]uint32, 0, n*4)}
+	var state segment.DocVisitState
+	var err error
+	for d := range n {
+		sc.starts[d] = uint32(len(sc.vals))
+		state, err = dv.VisitDocValues(d, c.fields, func(field string, term []byte) {
+			sc.vals = append(sc.vals, c.ordinal(fieldIdx[field], term))
+		}, state)
+		if err != nil {
+			return nil, fmt.Errorf("segment %d document %d: %w", id, d, err)
+		}
+	}
+	sc.starts[n] = uint32(len(sc.vals))
+	c.segMu.Lock()
+	c.segs[id] = sc
+	c.segMu.Unlock()
+	return sc, nil
+}

@@ -1,0 +1,403 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/katalog/katalog/catalog"
+)
+
+// The fast path of relevance-ordered search: Bleve's searchers find and
+// score the matches of the text, and this file does the rest in one pass
+// over them: the type and facet filters and all facet counts from the facet
+// columns, and the top hits by score (ties in index order). A match that
+// fails exactly one facet's selection still counts for that facet, so that
+// each facet is counted as if its own selection were not applied, without
+// a search per selected facet.
+
+// errNotReady says the fast path cannot answer yet: a large segment's
+// columns are still being built.
+var errNotReady = errors.New("search: facet columns are being built")
+
+// scored is a match by its score and global document number.
+type scored struct {
+	score float64
+	doc   uint64
+}
+
+// better orders matches best first: higher score, then index order.
+func better(a, b scored) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
+}
+
+// topHeap keeps the best n matches, worst on top.
+type topHeap []scored
+
+func (h topHeap) Len() int           { return len(h) }
+func (h topHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *topHeap) Push(x any)        { *h = append(*h, x.(scored)) }
+func (h *topHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// fastPage is the result of the fast path: the total, the best matches
+// after cursor (if any), best first, and the facet counts.
+type fastPage struct {
+	total    uint64
+	top      []scored
+	groupTop []scored // the best few matches of each publisher
+	facets   map[string][]catalog.FacetCount
+	snap     *scorch.IndexSnapshot
+	cols     []*segColumns
+	offs     []uint64
+}
+
+// fastSearch runs text (nil: every record) with the type and facet filters
+// of req, keeping the best need matches after the cursor after (nil: from
+// the start), and the best perGroup of each publisher in groupTop. With
+// force it waits for large segments' columns instead of
+// giving errNotReady. The caller must close page.snap.
+func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text query.Query, need, perGroup int, after *scored, force bool) (*fastPage, error) {
+	ix, err := x.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil, errNotReady
+	}
+	cols, ready := x.cols.forSnapshot(snap, force)
+	if !ready {
+		r.Close()
+		return nil, errNotReady
+	}
+	p := &fastPage{snap: snap, cols: cols}
+	segs := snap.Segments()
+	p.offs = make([]uint64, len(segs)+1)
+	for i, ss := range segs {
+		p.offs[i+1] = p.offs[i] + ss.Segment().Count()
+	}
+	f, err := x.newFilter(req)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	top := make(topHeap, 0, min(need, 1024))
+	groups := map[uint32]*topHeap{}
+	_, fieldOf := x.cols.dict()
+	pubField := facetIndex(catalog.FacetPublisher)
+	visit := func(doc uint64, score float64, vals []uint32) {
+		fail := f.fails(vals)
+		if fail == 0 {
+			p.total++
+			f.countAll(vals)
+			s := scored{score, doc}
+			if need > 0 && (after == nil || better(*after, s)) {
+				keep(&top, need, s)
+			}
+			if perGroup > 0 {
+				pub := noOrdinal
+				for _, v := range vals {
+					if fieldOf[v] == pubField {
+						pub = v
+					}
+				}
+				g := groups[pub]
+				if g == nil {
+					g = &topHeap{}
+					groups[pub] = g
+				}
+				keep(g, perGroup, s)
+			}
+		} else if fail&(fail-1) == 0 {
+			f.countFacet(vals, fail)
+		}
+	}
+	if text == nil {
+		err = p.scanAll(ctx, visit)
+	} else {
+		err = p.scanQuery(ctx, x, text, visit)
+	}
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	sort.Slice(top, func(i, j int) bool { return better(top[i], top[j]) })
+	p.top = top
+	for _, g := range groups {
+		p.groupTop = append(p.groupTop, *g...)
+	}
+	p.facets = f.result(x)
+	return p, nil
+}
+
+// keep adds s to the heap h of the best n.
+func keep(h *topHeap, n int, s scored) {
+	if len(*h) < n {
+		heap.Push(h, s)
+	} else if better(s, (*h)[0]) {
+		(*h)[0] = s
+		heap.Fix(h, 0)
+	}
+}
+
+// uniqueScored sorts matches best first and drops repeats.
+func uniqueScored(ms []scored) []scored {
+	sort.Slice(ms, func(i, j int) bool { return better(ms[i], ms[j]) })
+	return slices.CompactFunc(ms, func(a, b scored) bool { return a.doc == b.doc })
+}
+
+// scanAll visits every live document, each with score 1.
+func (p *fastPage) scanAll(ctx context.Context, visit func(uint64, float64, []uint32)) error {
+	for i, ss := range p.snap.Segments() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		it := ss.DocNumbersLive().Iterator()
+		for it.HasNext() {
+			d := uint64(it.Next())
+			visit(p.offs[i]+d, 1, p.cols[i].of(d))
+		}
+	}
+	return nil
+}
+
+// checkEvery is how many matches pass between checks of the context.
+const checkEvery = 4096
+
+// scanQuery visits the matches of q with their scores.
+func (p *fastPage) scanQuery(ctx context.Context, x *Index, q query.Query, visit func(uint64, float64, []uint32)) error {
+	s, err := q.Searcher(ctx, p.snap, x.idx.Mapping(), bsearch.SearcherOptions{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: p.snap}
+	seg := 0
+	n := 0
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if dm == nil {
+			return nil
+		}
+		if n++; n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		doc := binary.BigEndian.Uint64(dm.IndexInternalID)
+		// Matches come in document order: move on to the segment that holds doc.
+		if doc < p.offs[seg] || doc >= p.offs[seg+1] {
+			seg = sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
+		}
+		visit(doc, dm.Score, p.cols[seg].of(doc-p.offs[seg]))
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+// diversified reorders matches (best first) by a score that decays with
+// each earlier match from the same dataset and from the same publisher, as
+// diversified does for hits, reading both from the columns.
+func (p *fastPage) diversified(ms []scored, dataset, publisher uint8, fieldOf []uint8) []scored {
+	perDataset := map[uint32]int{}
+	perPublisher := map[uint32]int{}
+	out := make([]scored, len(ms))
+	for i, m := range ms {
+		ds, pub := noOrdinal, noOrdinal
+		for _, v := range p.valuesOf(m.doc) {
+			switch fieldOf[v] {
+			case dataset:
+				ds = v
+			case publisher:
+				pub = v
+			}
+		}
+		out[i] = scored{m.score * math.Pow(decayDataset, float64(perDataset[ds])) * math.Pow(decaySource, float64(perPublisher[pub])), m.doc}
+		perDataset[ds]++
+		perPublisher[pub]++
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
+// valuesOf returns the column values of a document.
+func (p *fastPage) valuesOf(doc uint64) []uint32 {
+	seg := sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
+	return p.cols[seg].of(doc - p.offs[seg])
+}
+
+// hits loads the stored hits of the given matches.
+func (p *fastPage) hits(ms []scored) ([]catalog.SearchHit, error) {
+	segs := p.snap.Segments()
+	out := make([]catalog.SearchHit, 0, len(ms))
+	for _, m := range ms {
+		seg := sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > m.doc })
+		var id string
+		var raw []byte
+		err := segs[seg].VisitDocument(m.doc-p.offs[seg], func(field string, _ byte, value []byte, _ []uint64) bool {
+			switch field {
+			case "_id":
+				id = string(value)
+			case fieldHit:
+				raw = append([]byte(nil), value...)
+			}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("search hit %d: %w", m.doc, err)
+		}
+		dm := &bsearch.DocumentMatch{ID: id, Score: m.score, Fields: map[string]any{fieldHit: string(raw)}}
+		h, err := toHit(dm)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// filter applies the type and facet selections of a request to column
+// values and counts facets. Facet i of the request is bit i of a mask.
+type filter struct {
+	values   []string
+	fieldOf  []uint8
+	selBit   []uint32 // ordinal → the bit of its facet if it is selected
+	want     uint32   // the bits of the facets with a selection
+	typeOrd  uint32   // ordinal of the wanted record type
+	typeIdx  uint8    // index of the type field
+	anyType  bool
+	counts   []uint32 // ordinal → count
+	nFacets  int
+	fieldBit []uint32 // field index → its bit
+}
+
+func (x *Index) newFilter(req *catalog.SearchRequest) (*filter, error) {
+	values, fieldOf := x.cols.dict()
+	f := &filter{values: values, fieldOf: fieldOf, selBit: make([]uint32, len(values)),
+		counts: make([]uint32, len(values)), nFacets: len(catalog.FacetNames())}
+	f.fieldBit = make([]uint32, len(x.cols.fields))
+	for i := range f.nFacets {
+		f.fieldBit[i] = 1 << i
+	}
+	for i, name := range catalog.FacetNames() {
+		sel := req.Filters[name]
+		if len(sel) == 0 {
+			continue
+		}
+		// A value no record has selects nothing: every record fails the
+		// facet, and so still counts for it.
+		bit := uint32(1) << i
+		f.want |= bit
+		for _, v := range sel {
+			if o, ok := x.cols.lookup(uint8(i), v); ok && int(o) < len(values) {
+				f.selBit[o] = bit
+			}
+		}
+	}
+	f.typeIdx = uint8(len(x.cols.fields) - 1)
+	f.anyType = req.Type == ""
+	if !f.anyType {
+		f.typeOrd = noOrdinal
+		if o, ok := x.cols.lookup(f.typeIdx, string(req.Type)); ok && int(o) < len(values) {
+			f.typeOrd = o
+		}
+	}
+	return f, nil
+}
+
+// noOrdinal matches no value.
+const noOrdinal = ^uint32(0)
+
+// typeBits stand for the record type in a fail mask: a record of another
+// type fails more than one "facet", so it counts nowhere.
+const typeBits = 3 << 30
+
+// fails returns the facets (bits) whose selection vals do not meet.
+func (f *filter) fails(vals []uint32) uint32 {
+	passed := uint32(0)
+	typeOK := f.anyType
+	for _, v := range vals {
+		passed |= f.selBit[v]
+		if v == f.typeOrd {
+			typeOK = true
+		}
+	}
+	fail := f.want &^ passed
+	if !typeOK {
+		fail |= typeBits
+	}
+	return fail
+}
+
+// countAll counts every facet value of a hit.
+func (f *filter) countAll(vals []uint32) {
+	for _, v := range vals {
+		f.counts[v]++
+	}
+}
+
+// countFacet counts the values of the one facet a match fails.
+func (f *filter) countFacet(vals []uint32, bit uint32) {
+	for _, v := range vals {
+		if int(f.fieldOf[v]) < f.nFacets && f.fieldBit[f.fieldOf[v]] == bit {
+			f.counts[v]++
+		}
+	}
+}
+
+// result returns the facet counts, the most common facetSize values of
+// each, most common first.
+func (f *filter) result(x *Index) map[string][]catalog.FacetCount {
+	names := catalog.FacetNames()
+	byFacet := make([][]uint32, len(names))
+	for o, n := range f.counts {
+		if n > 0 && int(f.fieldOf[o]) < len(names) {
+			byFacet[f.fieldOf[o]] = append(byFacet[f.fieldOf[o]], uint32(o))
+		}
+	}
+	out := make(map[string][]catalog.FacetCount, len(names))
+	for i, name := range names {
+		os := byFacet[i]
+		sort.Slice(os, func(a, b int) bool {
+			ca, cb := f.counts[os[a]], f.counts[os[b]]
+			if ca != cb {
+				return ca > cb
+			}
+			return f.values[os[a]] < f.values[os[b]]
+		})
+		fc := make([]catalog.FacetCount, 0, min(len(os), facetSize))
+		for _, o := range os[:min(len(os), facetSize)] {
+			v := f.values[o]
+			fc = append(fc, catalog.FacetCount{Value: v, Count: int(f.counts[o]), Label: x.label(name, v)})
+		}
+		out[name] = fc
+	}
+	return out
+}
+
+var _ index.IndexReader = (*scorch.IndexSnapshot)(nil)
