@@ -43,6 +43,7 @@ type builder struct {
 	ctx    context.Context
 	reader index.IndexReader // for term counts, opened on first use
 	single bool              // the query is one word: its exact name match counts most
+	marks  *marks            // what to highlight; nil while building what must not match
 }
 
 // unit is a part of a query that matches as one: a clause, or a run of
@@ -53,19 +54,19 @@ type unit struct {
 	alts  []string // synonyms of words
 }
 
-// textQuery parses text and builds its query. relaxed makes the top-level
-// words any-of instead of all-of.
-func (x *Index) textQuery(ctx context.Context, text string, relaxed bool) (query.Query, int, error) {
+// textQuery parses text and builds its query, with the terms to
+// highlight. relaxed makes the top-level words any-of instead of all-of.
+func (x *Index) textQuery(ctx context.Context, text string, relaxed bool) (query.Query, *marks, int, error) {
 	cs, err := parseQuery(text)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
-	b := &builder{x: x, ctx: ctx}
+	b := &builder{x: x, ctx: ctx, marks: newMarks()}
 	defer b.close()
 	units := x.units(cs)
 	b.single = len(units) == 1 && len(units[0].words) == 1
 	q, err := b.combine(units, true, relaxed)
-	return q, len(units), err
+	return q, b.marks, len(units), err
 }
 
 func (b *builder) close() {
@@ -135,7 +136,12 @@ func (b *builder) combine(units []unit, top, relaxed bool) (query.Query, error) 
 		}
 	}
 	for _, u := range units {
+		m := b.marks
+		if u.occur == occurNot {
+			b.marks = nil // an excluded word is never what a hit shows
+		}
 		q, err := b.unitQuery(u)
+		b.marks = m
 		if err != nil {
 			return nil, err
 		}
@@ -388,6 +394,7 @@ func (b *builder) correctionSynonyms(w string) []string {
 			if err != nil || e == nil {
 				break
 			}
+			b.marks.addTerm(f.analyzer, e.Term)
 			out = append(out, b.x.expand.synonymsOfStem(f.analyzer, e.Term)...)
 		}
 		dict.Close()
@@ -421,6 +428,9 @@ func (b *builder) analyzedQuery(f textField, w string) (query.Query, []string) {
 		}
 		whole := termQuery(f.name, string(tokens[i].Term))
 		terms = append(terms, string(tokens[i].Term))
+		for _, t := range tokens[i:j] {
+			b.marks.addTerm(f.analyzer, string(t.Term))
+		}
 		if j-i == 1 {
 			all = append(all, whole)
 		} else {
@@ -471,6 +481,9 @@ func (b *builder) allWords(fields []textField, text string, boost float64) query
 func (b *builder) phraseQuery(fields []textField, phrase string) query.Query {
 	var any []query.Query
 	for _, f := range fields {
+		for _, t := range b.x.analyze(f.analyzer, phrase) {
+			b.marks.addTerm(f.analyzer, string(t.Term))
+		}
 		q := bleve.NewMatchPhraseQuery(phrase)
 		q.SetField(f.name)
 		q.Analyzer = f.analyzer
@@ -492,6 +505,7 @@ func (b *builder) prefixQuery(fields []textField, p string, names bool) query.Qu
 		any = append(any, q)
 	}
 	for _, f := range fields {
+		b.marks.addPrefix(f.analyzer, p)
 		q := bleve.NewPrefixQuery(p)
 		q.SetField(f.name)
 		q.SetBoost(f.boost * boostPrefix)

@@ -169,3 +169,35 @@ func similarIDs(hs []catalog.SimilarHit) []string {
 	}
 	return out
 }
+
+// Results are cached until the next write: a write shows at once.
+func TestCacheClearedByWrites(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			x := b.open(t)
+			index(t, x, corpus())
+			req := catalog.SearchRequest{Query: "zebrafisk"}
+			if res := run(t, x, req); res.Total != 0 {
+				t.Fatalf("Search(zebrafisk) total = %d; want 0", res.Total)
+			}
+			ds := corpusDataset("MFR")
+			v := &catalog.Variable{IRI: ds.IRI + "/variable/ZEBRA", Identifier: "MFR:ZEBRA", Name: "ZEBRA", Dataset: ds.IRI,
+				Title: catalog.Text{"nb": "Zebrafisk i akvariet"}}
+			index(t, x, []catalog.Document{{Dataset: ds, Variable: v}})
+			res := run(t, x, req)
+			if res.Total != 1 {
+				t.Fatalf("Search(zebrafisk) after indexing total = %d; want 1", res.Total)
+			}
+			res.Total = 99 // a caller's change does not reach the cache
+			if res := run(t, x, req); res.Total != 1 {
+				t.Errorf("Search(zebrafisk) again total = %d; want 1", res.Total)
+			}
+			if err := x.Delete(context.Background(), ds.Source, []string{v.IRI}); err != nil {
+				t.Fatal(err)
+			}
+			if res := run(t, x, req); res.Total != 0 {
+				t.Errorf("Search(zebrafisk) after deleting total = %d; want 0", res.Total)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -30,6 +31,7 @@ type Index struct {
 	idx    bleve.Index
 	expand *expander
 	cols   *columns // facet columns of the index's segments
+	cache  *resultCache
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
@@ -92,7 +94,7 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns()}
+	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache()}
 	if fresh {
 		return x, idx.SetInternal([]byte(internalVersion), []byte(mappingVersion))
 	}
@@ -129,18 +131,11 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b := x.idx.NewBatch()
-	learned := map[string]map[string]catalog.Text{}
-	for _, d := range docs {
-		id, fields, err := bleveDoc(d)
-		if err != nil {
-			return fmt.Errorf("index <%s>: %w", d.IRI(), err)
-		}
-		if err := b.Index(id, fields); err != nil {
-			return fmt.Errorf("index <%s>: %w", id, err)
-		}
-		learnLabels(learned, d)
+	b, learned, err := x.batch(docs)
+	if err != nil {
+		return err
 	}
+	defer x.cache.clear()
 	x.batches.Add(1)
 	x.indexed.Add(uint64(len(docs)))
 	if !x.mergeLabels(learned) {
@@ -159,12 +154,55 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 	return x.idx.Batch(b)
 }
 
+// batch maps documents to a Bleve batch, in parallel over parts of docs,
+// and learns the facet labels they carry.
+func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[string]catalog.Text, error) {
+	parts := min(runtime.GOMAXPROCS(0), max(1, len(docs)/minBatchPart))
+	batches := make([]*bleve.Batch, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(docs)/parts, (p+1)*len(docs)/parts
+		wg.Go(func() {
+			b := x.idx.NewBatch()
+			for _, d := range docs[lo:hi] {
+				id, fields, err := bleveDoc(d)
+				if err == nil {
+					err = b.Index(id, fields)
+				}
+				if err != nil {
+					errs[p] = fmt.Errorf("index <%s>: %w", d.IRI(), err)
+					return
+				}
+			}
+			batches[p] = b
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	b := batches[0]
+	for _, o := range batches[1:] {
+		b.Merge(o)
+	}
+	learned := map[string]map[string]catalog.Text{}
+	for _, d := range docs {
+		learnLabels(learned, d)
+	}
+	return b, learned, nil
+}
+
+// minBatchPart is the fewest documents worth mapping on a goroutine of their own.
+const minBatchPart = 500
+
 // Delete implements catalog.Index.
 func (x *Index) Delete(ctx context.Context, source string, iris []string) error {
 	b := x.idx.NewBatch()
 	for _, iri := range iris {
 		b.Delete(docID(source, iri))
 	}
+	defer x.cache.clear()
 	x.batches.Add(1)
 	x.deleted.Add(uint64(len(iris)))
 	return x.idx.Batch(b)

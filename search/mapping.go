@@ -10,7 +10,7 @@ import (
 // mappingVersion changes whenever the index mapping or the document shape
 // changes; an index with another version is rebuilt from the store. The
 // lexicon's version is part of it, since the analyzers use its word lists.
-var mappingVersion = "4." + lexiconVersion()
+var mappingVersion = "5." + lexiconVersion()
 
 func lexiconVersion() string {
 	lex, err := lexicon.Default()
@@ -72,11 +72,14 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = true
 		dm.AddFieldMappingsAt(name, f)
 	}
-	text := func(name, analyzer string, stored bool) {
+	// Titles and descriptions keep term positions, which phrases need;
+	// nothing keeps a stored copy (the stored hit has the texts, and
+	// highlighting analyses them anew).
+	text := func(name, analyzer string, positions bool) {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
-		f.Store = stored
-		f.IncludeTermVectors = stored // highlighting needs them
+		f.Store = false
+		f.IncludeTermVectors = positions
 		f.IncludeInAll = false
 		f.DocValues = false
 		dm.AddFieldMappingsAt(name, f)

@@ -17,7 +17,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/katalog/katalog/catalog"
 )
@@ -52,14 +51,21 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 	if err != nil {
 		return nil, err
 	}
+	key := cacheKey(req)
+	cached, gen, ok := x.cache.get(key)
+	if ok {
+		cached.Took = time.Since(start)
+		return cached, nil
+	}
 	var tq query.Query
+	var hl *marks
 	units := 0
 	queryError, text := "", req.Query
 	if strings.TrimSpace(text) != "" {
-		tq, units, err = x.textQuery(ctx, text, false)
+		tq, hl, units, err = x.textQuery(ctx, text, false)
 		if err != nil && req.Lenient && catalog.ErrorCode(err) == catalog.EINVALID {
 			queryError, text = catalog.ErrorMessage(err), plainWords(text)
-			tq, units, err = x.textQuery(ctx, text, false)
+			tq, hl, units, err = x.textQuery(ctx, text, false)
 		}
 		if err != nil {
 			return nil, err
@@ -71,7 +77,7 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 	}
 	if out.Total == 0 && units > 1 {
 		// No record has every word: show those with some of them.
-		if tq, _, err = x.textQuery(ctx, text, true); err != nil {
+		if tq, hl, _, err = x.textQuery(ctx, text, true); err != nil {
 			return nil, err
 		}
 		if out, err = x.search(ctx, req, tq, cur); err != nil {
@@ -79,9 +85,12 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 		}
 		out.Relaxed = true
 	}
+	x.highlightHits(hl, out.Hits)
 	out.QueryError = queryError
-	out.Took = time.Since(start)
-	return out, nil
+	x.cache.put(key, gen, out)
+	res := *out
+	res.Took = time.Since(start)
+	return &res, nil
 }
 
 // plainWords returns the words of a query without its operators, at most
@@ -181,11 +190,6 @@ func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq q
 		return nil, err
 	}
 	out := &catalog.SearchResult{Total: p.total, Hits: hits, Facets: p.facets}
-	if tq != nil {
-		if err := x.highlight(ctx, tq, out.Hits); err != nil {
-			return nil, err
-		}
-	}
 	first := from
 	if after != nil {
 		first = cur.Seen
@@ -230,9 +234,6 @@ func (x *Index) searchBleve(ctx context.Context, req *catalog.SearchRequest, tq 
 	for _, name := range catalog.FacetNames() {
 		sr.AddFacet(name, bleve.NewFacetRequest(name, facetSize))
 	}
-	if tq != nil && !diversify {
-		addHighlight(sr)
-	}
 	sr.SortBy(sortOrder(req.Sort))
 	sr.SearchAfter = cur.After
 	res, err := x.idx.SearchInContext(ctx, sr)
@@ -261,9 +262,6 @@ func (x *Index) searchBleve(ctx context.Context, req *catalog.SearchRequest, tq 
 		hi := min(lo+req.Size, len(out.Hits))
 		out.Hits = out.Hits[lo:hi]
 		lastPlain = hi - 1
-		if err := x.highlight(ctx, q, out.Hits); err != nil {
-			return nil, err
-		}
 	}
 	first := cur.Offset
 	if cur.After != nil {
@@ -321,14 +319,6 @@ func sortKey(h *search.DocumentMatch, sort string) []string {
 	return key
 }
 
-func addHighlight(sr *bleve.SearchRequest) {
-	sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	for _, l := range textLanguages() {
-		sr.Highlight.AddField(fieldTitle + l.suffix)
-		sr.Highlight.AddField(fieldDescription + l.suffix)
-	}
-}
-
 // diversified reorders hits (sorted by score) by a score that decays with
 // each earlier hit from the same dataset and from the same source, and
 // reports that score.
@@ -353,32 +343,6 @@ func diversified(hits []catalog.SearchHit) []catalog.SearchHit {
 		out[i].Score = r.score
 	}
 	return out
-}
-
-// highlight fills in the highlights of a page of hits with a second search
-// restricted to them.
-func (x *Index) highlight(ctx context.Context, q query.Query, hits []catalog.SearchHit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = docID(h.Source, h.IRI)
-	}
-	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(q, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
-	addHighlight(sr)
-	res, err := x.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return fmt.Errorf("search: highlight: %w", err)
-	}
-	frags := make(map[string]map[string][]string, len(res.Hits))
-	for _, h := range res.Hits {
-		frags[h.ID] = highlights(h)
-	}
-	for i := range hits {
-		hits[i].Highlights = frags[docID(hits[i].Source, hits[i].IRI)]
-	}
-	return nil
 }
 
 // normalize checks a request and fills in defaults.
@@ -487,7 +451,6 @@ func toHit(h *search.DocumentMatch) (catalog.SearchHit, error) {
 		Temporal:    sh.Temporal,
 		Source:      sh.Source,
 	}
-	hit.Highlights = highlights(h)
 	return hit, nil
 }
 
@@ -499,36 +462,6 @@ func stored(h *search.DocumentMatch) (storedHit, error) {
 		return sh, fmt.Errorf("search hit <%s>: %w", h.ID, err)
 	}
 	return sh, nil
-}
-
-// highlights returns the fragments of a match that mark something, keyed
-// the way the API names fields ("title.nb").
-func highlights(h *search.DocumentMatch) map[string][]string {
-	var out map[string][]string
-	for field, frags := range h.Fragments {
-		var marked []string
-		for _, f := range frags {
-			if strings.Contains(f, "<mark>") {
-				marked = append(marked, f)
-			}
-		}
-		if len(marked) == 0 {
-			continue
-		}
-		if out == nil {
-			out = map[string][]string{}
-		}
-		out[highlightKey(field)] = marked
-	}
-	return out
-}
-
-// highlightKey names a highlighted field the way the API does: "title.nb".
-func highlightKey(field string) string {
-	if i := strings.LastIndexByte(field, '_'); i > 0 {
-		return field[:i] + "." + field[i+1:]
-	}
-	return field
 }
 
 func (x *Index) facetCounts(name string, fr *search.FacetResult) []catalog.FacetCount {

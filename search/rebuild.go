@@ -2,8 +2,11 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"sync"
+	"sync/atomic"
 
 	"github.com/katalog/katalog/catalog"
 )
@@ -44,23 +47,77 @@ func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error)
 	return n, nil
 }
 
-// Fill indexes every live dataset and variable of store into idx.
+// Fill indexes every live dataset and variable of store into idx. Reading
+// the store runs beside indexing: one goroutine gathers the next batch
+// while the index takes the last.
 func Fill(ctx context.Context, idx catalog.Index, store catalog.Store) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []catalog.Document, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		readErr <- readDocuments(ctx, store, func(docs []catalog.Document) bool {
+			select {
+			case batches <- docs:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	// Two batches at a time: Bleve builds one's segment on the calling
+	// goroutine, which would otherwise leave a core idle.
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, fillWorkers)
+	for w := range fillWorkers {
+		wg.Go(func() {
+			for docs := range batches {
+				if errs[w] != nil {
+					continue // drain
+				}
+				if err := idx.Index(ctx, docs); err != nil {
+					errs[w] = err
+					cancel()
+					continue
+				}
+				n.Add(int64(len(docs)))
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return int(n.Load()), err
+	}
+	if err := <-readErr; err != nil {
+		return int(n.Load()), err
+	}
+	return int(n.Load()), ctx.Err()
+}
+
+// fillWorkers is how many batches Fill indexes at once.
+const fillWorkers = 2
+
+// fillBatch is how many documents Fill indexes at a time.
+const fillBatch = 5000
+
+// readDocuments reads every live dataset and variable of store as index
+// documents and hands them to emit fillBatch at a time, until emit says
+// stop.
+func readDocuments(ctx context.Context, store catalog.Store, emit func([]catalog.Document) bool) error {
 	datasets, _, err := store.FindDatasets(ctx, catalog.DatasetFilter{})
 	if err != nil {
-		return 0, err
-	}
-	const batch = 2000
-	n := 0
-	docs := make([]catalog.Document, 0, batch)
-	flush := func() error {
-		if len(docs) == 0 {
-			return nil
-		}
-		n += len(docs)
-		err := idx.Index(ctx, docs)
-		docs = docs[:0]
 		return err
+	}
+	docs := make([]catalog.Document, 0, fillBatch)
+	flush := func() bool {
+		if len(docs) == 0 {
+			return true
+		}
+		ok := emit(docs)
+		docs = make([]catalog.Document, 0, fillBatch)
+		return ok
 	}
 	lists := map[string]*catalog.CodeList{} // source + IRI → code list
 	for i := range datasets {
@@ -68,7 +125,7 @@ func Fill(ctx context.Context, idx catalog.Index, store catalog.Store) (int, err
 		docs = append(docs, catalog.Document{Dataset: ds})
 		vars, _, err := store.FindVariables(ctx, catalog.VariableFilter{Source: ds.Source, Dataset: ds.IRI})
 		if err != nil {
-			return n, err
+			return err
 		}
 		for j := range vars {
 			v := &vars[j]
@@ -83,18 +140,17 @@ func Fill(ctx context.Context, idx catalog.Index, store catalog.Store) (int, err
 						cl, err = nil, nil
 					}
 					if err != nil {
-						return n, err
+						return err
 					}
 					lists[key] = cl
 				}
 			}
 			docs = append(docs, catalog.Document{Dataset: ds, Variable: v, CodeList: cl})
-			if len(docs) >= batch {
-				if err := flush(); err != nil {
-					return n, err
-				}
+			if len(docs) >= fillBatch && !flush() {
+				return ctx.Err()
 			}
 		}
 	}
-	return n, flush()
+	flush()
+	return nil
 }
