@@ -281,6 +281,9 @@ func (b *builder) wordQuery(w string) (query.Query, error) {
 			continue
 		}
 		any = append(any, tq)
+		if len(terms) == 0 {
+			known = true // a compound of known words
+		}
 		if !known {
 			n, err := b.count(f.name, terms)
 			if err != nil {
@@ -413,7 +416,8 @@ func knownName(w string) bool {
 
 // analyzedQuery matches w in one field as that field's analyzer reads it:
 // each token, or for a compound the whole word or all its parts. It
-// returns the whole-word terms too.
+// returns the whole-word terms too, but none if w is a compound (its parts
+// are known words).
 func (b *builder) analyzedQuery(f textField, w string) (query.Query, []string) {
 	tokens := b.x.analyze(f.analyzer, w)
 	if len(tokens) == 0 {
@@ -447,6 +451,9 @@ func (b *builder) analyzedQuery(f textField, w string) (query.Query, []string) {
 		q = all[0]
 	} else {
 		q = bleve.NewConjunctionQuery(all...)
+	}
+	if len(tokens) > len(terms) {
+		terms = nil
 	}
 	return boostedQuery(q, f.boost), terms
 }

@@ -38,8 +38,11 @@ func cacheKey(req *catalog.SearchRequest) string {
 	return string(data)
 }
 
-// get returns a copy of a cached result.
+// get returns a copy of a cached result. A nil cache keeps nothing.
 func (c *resultCache) get(key string) (*catalog.SearchResult, uint64, bool) {
+	if c == nil {
+		return nil, 0, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.byKey[key]; ok {
@@ -52,6 +55,9 @@ func (c *resultCache) get(key string) (*catalog.SearchResult, uint64, bool) {
 
 // put keeps a result computed when the cache was at generation gen.
 func (c *resultCache) put(key string, gen uint64, res *catalog.SearchResult) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
@@ -72,6 +78,9 @@ func (c *resultCache) put(key string, gen uint64, res *catalog.SearchResult) {
 
 // clear forgets every result: the index has changed.
 func (c *resultCache) clear() {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++

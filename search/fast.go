@@ -93,12 +93,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, errNotReady
 	}
-	p := &fastPage{snap: snap, cols: cols}
-	segs := snap.Segments()
-	p.offs = make([]uint64, len(segs)+1)
-	for i, ss := range segs {
-		p.offs[i+1] = p.offs[i] + ss.Segment().Count()
-	}
+	p := &fastPage{snap: snap, cols: cols, offs: offsets(snap)}
 	f, err := x.newFilter(req)
 	if err != nil {
 		r.Close()
@@ -253,32 +248,53 @@ func (p *fastPage) valuesOf(doc uint64) []uint32 {
 
 // hits loads the stored hits of the given matches.
 func (p *fastPage) hits(ms []scored) ([]catalog.SearchHit, error) {
-	segs := p.snap.Segments()
 	out := make([]catalog.SearchHit, 0, len(ms))
 	for _, m := range ms {
-		seg := sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > m.doc })
-		var id string
-		var raw []byte
-		err := segs[seg].VisitDocument(m.doc-p.offs[seg], func(field string, _ byte, value []byte, _ []uint64) bool {
-			switch field {
-			case "_id":
-				id = string(value)
-			case fieldHit:
-				raw = append([]byte(nil), value...)
-			}
-			return true
-		})
+		id, raw, err := storedAt(p.snap, p.offs, m.doc)
 		if err != nil {
-			return nil, fmt.Errorf("search hit %d: %w", m.doc, err)
+			return nil, err
 		}
-		dm := &bsearch.DocumentMatch{ID: id, Score: m.score, Fields: map[string]any{fieldHit: string(raw)}}
-		h, err := toHit(dm)
+		h, err := toHit(&bsearch.DocumentMatch{ID: id, Score: m.score, Fields: map[string]any{fieldHit: string(raw)}})
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// offsets returns where each segment of snap starts in its document
+// numbers, and where the last ends.
+func offsets(snap *scorch.IndexSnapshot) []uint64 {
+	segs := snap.Segments()
+	offs := make([]uint64, len(segs)+1)
+	for i, ss := range segs {
+		offs[i+1] = offs[i] + ss.Segment().Count()
+	}
+	return offs
+}
+
+// storedAt returns the id and the stored hit of document doc of snap.
+func storedAt(snap *scorch.IndexSnapshot, offs []uint64, doc uint64) (string, []byte, error) {
+	seg := sort.Search(len(offs)-1, func(i int) bool { return offs[i+1] > doc })
+	if seg >= len(offs)-1 {
+		return "", nil, fmt.Errorf("search hit %d: no such document", doc)
+	}
+	var id string
+	var raw []byte
+	err := snap.Segments()[seg].VisitDocument(doc-offs[seg], func(field string, _ byte, value []byte, _ []uint64) bool {
+		switch field {
+		case "_id":
+			id = string(value)
+		case fieldHit:
+			raw = append([]byte(nil), value...)
+		}
+		return true
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("search hit %d: %w", doc, err)
+	}
+	return id, raw, nil
 }
 
 // filter applies the type and facet selections of a request to column

@@ -2,12 +2,15 @@ package search
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
 )
 
@@ -16,7 +19,7 @@ import (
 // them win; past this many, the first in alphabetical order are weighed).
 const (
 	MaxSuggestions  = 20
-	maxSuggestScan  = 4000
+	maxSuggestScan  = 1000
 	maxSuggestRunes = 100
 )
 
@@ -33,7 +36,16 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	if key == "" {
 		return []catalog.Suggestion{}, nil
 	}
-	dict, err := x.idx.FieldDictPrefix(fieldSuggest, []byte(key))
+	ix, err := x.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	dict, err := r.FieldDictPrefix(fieldSuggest, []byte(key))
 	if err != nil {
 		return nil, fmt.Errorf("suggest: %w", err)
 	}
@@ -72,7 +84,7 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s, ok, err := x.suggestion(ctx, t.key)
+		s, ok, err := suggestion(ctx, r, t.key)
 		if err != nil {
 			return nil, err
 		}
@@ -83,24 +95,62 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	return out, nil
 }
 
-// suggestion returns a suggestion for a suggest key: the text as one record
-// with the key writes it, that record, and how many records have the key.
-func (x *Index) suggestion(ctx context.Context, key string) (catalog.Suggestion, bool, error) {
-	sr := bleve.NewSearchRequestOptions(termQuery(fieldSuggest, key), 1, 0, false)
-	sr.Fields = []string{fieldHit}
-	// Variables before datasets, then by identifier: the same record every time.
-	sr.SortBy([]string{"-" + fieldType, fieldIdentifier})
-	res, err := x.idx.SearchInContext(ctx, sr)
+// suggestion returns a suggestion for a suggest key: the text as the first
+// record with the key writes it, that record, and how many records have
+// the key.
+func suggestion(ctx context.Context, r index.IndexReader, key string) (catalog.Suggestion, bool, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(key), fieldSuggest, false, false, false)
 	if err != nil {
 		return catalog.Suggestion{}, false, fmt.Errorf("suggest: %w", err)
 	}
-	if len(res.Hits) == 0 {
-		return catalog.Suggestion{}, false, nil // deleted since the dictionary counted it
+	defer tfr.Close()
+	count := int(tfr.Count())
+	d, err := tfr.Next(nil)
+	if err != nil || d == nil {
+		return catalog.Suggestion{}, false, err // nil: deleted since the dictionary counted it
 	}
-	sh, err := stored(res.Hits[0])
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return suggestionFromDoc(r, d.ID, key, count)
+	}
+	id, raw, err := storedAt(snap, offsets(snap), binary.BigEndian.Uint64(d.ID))
 	if err != nil {
 		return catalog.Suggestion{}, false, err
 	}
+	sh, err := stored(&bsearch.DocumentMatch{ID: id, Fields: map[string]any{fieldHit: string(raw)}})
+	if err != nil {
+		return catalog.Suggestion{}, false, err
+	}
+	return suggestionOf(sh, key, count), true, nil
+}
+
+// suggestionFromDoc is suggestion for an index that is not scorch (the
+// in-memory one of tests).
+func suggestionFromDoc(r index.IndexReader, internal index.IndexInternalID, key string, count int) (catalog.Suggestion, bool, error) {
+	id, err := r.ExternalID(internal)
+	if err != nil {
+		return catalog.Suggestion{}, false, err
+	}
+	doc, err := r.Document(id)
+	if err != nil || doc == nil {
+		return catalog.Suggestion{}, false, err
+	}
+	var raw string
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == fieldHit {
+			raw = string(f.Value())
+		}
+	})
+	sh, err := stored(&bsearch.DocumentMatch{ID: id, Fields: map[string]any{fieldHit: raw}})
+	if err != nil {
+		return catalog.Suggestion{}, false, err
+	}
+	return suggestionOf(sh, key, count), true, nil
+}
+
+// suggestionOf makes the suggestion of a record for a key: the text as the
+// record writes it.
+func suggestionOf(sh storedHit, key string, count int) catalog.Suggestion {
 	text := key
 	for _, s := range append(textValues(sh.Title), sh.Name) {
 		if suggestKey(s) == key {
@@ -108,5 +158,5 @@ func (x *Index) suggestion(ctx context.Context, key string) (catalog.Suggestion,
 			break
 		}
 	}
-	return catalog.Suggestion{Text: text, Type: sh.Type, Identifier: sh.Identifier, Count: int(res.Total)}, true, nil
+	return catalog.Suggestion{Text: text, Type: sh.Type, Identifier: sh.Identifier, Count: count}
 }
