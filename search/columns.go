@@ -1,8 +1,10 @@
 package search
 
 import (
+	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,10 +30,29 @@ func columnFields() []string { return append(catalog.FacetNames(), fieldType) }
 const syncBuildMax = 200_000
 
 // segColumns are the values of one segment: the ordinals of document d are
-// vals[starts[d]:starts[d+1]].
+// vals[starts[d]:starts[d+1]]; its sort keys title[d] and modified[d].
 type segColumns struct {
-	starts []uint32
-	vals   []uint32
+	starts   []uint32
+	vals     []uint32
+	title    []sortKey
+	modified []sortKey
+}
+
+// sortKey is the first 16 bytes of a sort value, in an order that compares
+// as the bytes do: titles sort by their first 16 bytes, then index order.
+type sortKey [2]uint64
+
+func newSortKey(b []byte) sortKey {
+	var buf [16]byte
+	copy(buf[:], b)
+	return sortKey{binary.BigEndian.Uint64(buf[:8]), binary.BigEndian.Uint64(buf[8:])}
+}
+
+func (k sortKey) less(o sortKey) bool {
+	if k[0] != o[0] {
+		return k[0] < o[0]
+	}
+	return k[1] < o[1]
 }
 
 func (s *segColumns) of(d uint64) []uint32 { return s.vals[s.starts[d]:s.starts[d+1]] }
@@ -192,13 +213,22 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 		fieldIdx[f] = uint8(i)
 	}
 	n := seg.Count()
-	sc := &segColumns{starts: make([]uint32, n+1), vals: make([]uint32, 0, n*4)}
+	sc := &segColumns{starts: make([]uint32, n+1), vals: make([]uint32, 0, n*4),
+		title: make([]sortKey, n), modified: make([]sortKey, n)}
+	fields := append(slices.Clone(c.fields), fieldSortTitle, fieldModified)
 	var state segment.DocVisitState
 	var err error
 	for d := range n {
 		sc.starts[d] = uint32(len(sc.vals))
-		state, err = dv.VisitDocValues(d, c.fields, func(field string, term []byte) {
-			sc.vals = append(sc.vals, c.ordinal(fieldIdx[field], term))
+		state, err = dv.VisitDocValues(d, fields, func(field string, term []byte) {
+			switch field {
+			case fieldSortTitle:
+				sc.title[d] = newSortKey(term)
+			case fieldModified:
+				sc.modified[d] = newSortKey(term)
+			default:
+				sc.vals = append(sc.vals, c.ordinal(fieldIdx[field], term))
+			}
 		}, state)
 		if err != nil {
 			return nil, fmt.Errorf("segment %d document %d: %w", id, d, err)

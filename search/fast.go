@@ -29,31 +29,66 @@ import (
 // columns are still being built.
 var errNotReady = errors.New("search: facet columns are being built")
 
-// scored is a match by its score and global document number.
+// scored is a match by its score, sort key and global document number.
 type scored struct {
 	score float64
 	doc   uint64
+	key   sortKey
 }
 
-// better orders matches best first: higher score, then index order.
-func better(a, b scored) bool {
-	if a.score != b.score {
-		return a.score > b.score
+// order is the order of a fast search.
+type order uint8
+
+const (
+	byScore    order = iota // higher score first
+	byTitle                 // title A–Z
+	byModified              // dct:modified, newest first, then by score
+)
+
+// orderOf returns the fast path's order of a sort name.
+func orderOf(sort string) order {
+	switch sort {
+	case catalog.SortTitle:
+		return byTitle
+	case catalog.SortModified:
+		return byModified
+	}
+	return byScore
+}
+
+// better says whether a comes before b; ties go in index order.
+func (o order) better(a, b scored) bool {
+	switch o {
+	case byTitle:
+		if a.key != b.key {
+			return a.key.less(b.key)
+		}
+	case byModified:
+		if a.key != b.key {
+			return b.key.less(a.key)
+		}
+		fallthrough
+	default:
+		if a.score != b.score {
+			return a.score > b.score
+		}
 	}
 	return a.doc < b.doc
 }
 
 // topHeap keeps the best n matches, worst on top.
-type topHeap []scored
+type topHeap struct {
+	ms []scored
+	o  order
+}
 
-func (h topHeap) Len() int           { return len(h) }
-func (h topHeap) Less(i, j int) bool { return better(h[j], h[i]) }
-func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *topHeap) Push(x any)        { *h = append(*h, x.(scored)) }
+func (h *topHeap) Len() int           { return len(h.ms) }
+func (h *topHeap) Less(i, j int) bool { return h.o.better(h.ms[j], h.ms[i]) }
+func (h *topHeap) Swap(i, j int)      { h.ms[i], h.ms[j] = h.ms[j], h.ms[i] }
+func (h *topHeap) Push(x any)         { h.ms = append(h.ms, x.(scored)) }
 func (h *topHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	x := h.ms[len(h.ms)-1]
+	h.ms = h.ms[:len(h.ms)-1]
 	return x
 }
 
@@ -75,6 +110,7 @@ type fastPage struct {
 // force it waits for large segments' columns instead of
 // giving errNotReady. The caller must close page.snap.
 func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text query.Query, need, perGroup int, after *scored, force bool) (*fastPage, error) {
+	o := orderOf(req.Sort)
 	ix, err := x.idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -99,18 +135,25 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, err
 	}
-	top := make(topHeap, 0, min(need, 1024))
+	top := &topHeap{ms: make([]scored, 0, min(need, 1024)), o: o}
 	groups := map[uint32]*topHeap{}
 	_, fieldOf := x.cols.dict()
 	pubField := facetIndex(catalog.FacetPublisher)
-	visit := func(doc uint64, score float64, vals []uint32) {
+	visit := func(doc uint64, score float64, sc *segColumns, local uint64) {
+		vals := sc.of(local)
 		fail := f.fails(vals)
 		if fail == 0 {
 			p.total++
 			f.countAll(vals)
-			s := scored{score, doc}
-			if need > 0 && (after == nil || better(*after, s)) {
-				keep(&top, need, s)
+			s := scored{score: score, doc: doc}
+			switch o {
+			case byTitle:
+				s.key = sc.title[local]
+			case byModified:
+				s.key = sc.modified[local]
+			}
+			if need > 0 && (after == nil || o.better(*after, s)) {
+				keep(top, need, s)
 			}
 			if perGroup > 0 {
 				pub := noOrdinal
@@ -121,7 +164,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 				}
 				g := groups[pub]
 				if g == nil {
-					g = &topHeap{}
+					g = &topHeap{o: o}
 					groups[pub] = g
 				}
 				keep(g, perGroup, s)
@@ -139,10 +182,10 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, err
 	}
-	sort.Slice(top, func(i, j int) bool { return better(top[i], top[j]) })
-	p.top = top
+	sort.Slice(top.ms, func(i, j int) bool { return o.better(top.ms[i], top.ms[j]) })
+	p.top = top.ms
 	for _, g := range groups {
-		p.groupTop = append(p.groupTop, *g...)
+		p.groupTop = append(p.groupTop, g.ms...)
 	}
 	p.facets = f.result(x)
 	return p, nil
@@ -150,22 +193,22 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 
 // keep adds s to the heap h of the best n.
 func keep(h *topHeap, n int, s scored) {
-	if len(*h) < n {
+	if len(h.ms) < n {
 		heap.Push(h, s)
-	} else if better(s, (*h)[0]) {
-		(*h)[0] = s
+	} else if h.o.better(s, h.ms[0]) {
+		h.ms[0] = s
 		heap.Fix(h, 0)
 	}
 }
 
-// uniqueScored sorts matches best first and drops repeats.
+// uniqueScored sorts matches best first (by score) and drops repeats.
 func uniqueScored(ms []scored) []scored {
-	sort.Slice(ms, func(i, j int) bool { return better(ms[i], ms[j]) })
+	sort.Slice(ms, func(i, j int) bool { return byScore.better(ms[i], ms[j]) })
 	return slices.CompactFunc(ms, func(a, b scored) bool { return a.doc == b.doc })
 }
 
 // scanAll visits every live document, each with score 1.
-func (p *fastPage) scanAll(ctx context.Context, visit func(uint64, float64, []uint32)) error {
+func (p *fastPage) scanAll(ctx context.Context, visit func(uint64, float64, *segColumns, uint64)) error {
 	for i, ss := range p.snap.Segments() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -173,7 +216,7 @@ func (p *fastPage) scanAll(ctx context.Context, visit func(uint64, float64, []ui
 		it := ss.DocNumbersLive().Iterator()
 		for it.HasNext() {
 			d := uint64(it.Next())
-			visit(p.offs[i]+d, 1, p.cols[i].of(d))
+			visit(p.offs[i]+d, 1, p.cols[i], d)
 		}
 	}
 	return nil
@@ -183,7 +226,7 @@ func (p *fastPage) scanAll(ctx context.Context, visit func(uint64, float64, []ui
 const checkEvery = 4096
 
 // scanQuery visits the matches of q with their scores.
-func (p *fastPage) scanQuery(ctx context.Context, x *Index, q query.Query, visit func(uint64, float64, []uint32)) error {
+func (p *fastPage) scanQuery(ctx context.Context, x *Index, q query.Query, visit func(uint64, float64, *segColumns, uint64)) error {
 	s, err := q.Searcher(ctx, p.snap, x.idx.Mapping(), bsearch.SearcherOptions{})
 	if err != nil {
 		return err
@@ -210,7 +253,7 @@ func (p *fastPage) scanQuery(ctx context.Context, x *Index, q query.Query, visit
 		if doc < p.offs[seg] || doc >= p.offs[seg+1] {
 			seg = sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
 		}
-		visit(doc, dm.Score, p.cols[seg].of(doc-p.offs[seg]))
+		visit(doc, dm.Score, p.cols[seg], doc-p.offs[seg])
 		sctx.DocumentMatchPool.Put(dm)
 	}
 }
@@ -232,7 +275,7 @@ func (p *fastPage) diversified(ms []scored, dataset, publisher uint8, fieldOf []
 				pub = v
 			}
 		}
-		out[i] = scored{m.score * math.Pow(decayDataset, float64(perDataset[ds])) * math.Pow(decaySource, float64(perPublisher[pub])), m.doc}
+		out[i] = scored{score: m.score * math.Pow(decayDataset, float64(perDataset[ds])) * math.Pow(decaySource, float64(perPublisher[pub])), doc: m.doc}
 		perDataset[ds]++
 		perPublisher[pub]++
 	}

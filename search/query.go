@@ -119,7 +119,7 @@ func plainWords(q string) string {
 // search runs one search for a page of hits and the facet counts: by the
 // fast path where it can, else by Bleve's collector.
 func (x *Index) search(ctx context.Context, req *catalog.SearchRequest, tq query.Query, cur cursor) (*catalog.SearchResult, error) {
-	if relevance(req) && cur.After == nil {
+	if cur.After == nil {
 		out, err := x.searchFast(ctx, req, tq, cur)
 		if !errors.Is(err, errNotReady) {
 			return out, err
@@ -142,15 +142,15 @@ func relevance(req *catalog.SearchRequest) bool {
 	return req.Sort == "" || req.Sort == catalog.SortRelevance
 }
 
-// searchFast is search by the fast path: relevance order, ties in index
-// order, the top of the list diversified when there is a text query.
+// searchFast is search by the fast path: ties in index order, the top of a
+// relevance-ordered list diversified when there is a text query.
 func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq query.Query, cur cursor) (*catalog.SearchResult, error) {
 	from, need := cur.Offset, cur.Offset+req.Size
 	var after *scored
 	if cur.Key != nil {
-		after, from, need = &scored{cur.Key.Score, cur.Key.Doc}, 0, req.Size
+		after, from, need = &scored{score: cur.Key.Score, doc: cur.Key.Doc, key: cur.Key.Sort}, 0, req.Size
 	}
-	diversify := tq != nil && after == nil
+	diversify := tq != nil && after == nil && relevance(req)
 	if diversify {
 		need = max(diversifyWindow, need)
 	}
@@ -210,7 +210,7 @@ func fastNext(total uint64, order []scored, first, n, last int, diversify bool) 
 		return cursor{Offset: seen, Seen: seen}.encode()
 	}
 	m := order[last]
-	return cursor{Key: &fastKey{m.score, m.doc}, Seen: seen}.encode()
+	return cursor{Key: &fastKey{m.score, m.doc, m.key}, Seen: seen}.encode()
 }
 
 // searchBleve is search by Bleve's collector, for the title and modified
@@ -272,7 +272,7 @@ func (x *Index) searchBleve(ctx context.Context, req *catalog.SearchRequest, tq 
 		if diversify && seen < diversifyWindow {
 			next.Offset = seen
 		} else {
-			next.After = sortKey(res.Hits[lastPlain], req.Sort)
+			next.After = bleveSortKey(res.Hits[lastPlain], req.Sort)
 		}
 		out.Next = next.encode()
 	}
@@ -308,8 +308,8 @@ func sortOrder(sort string) []string {
 	return []string{"-_score", fieldSortTitle, "_id"}
 }
 
-// sortKey returns the values a hit sorts by, as SearchAfter takes them.
-func sortKey(h *search.DocumentMatch, sort string) []string {
+// bleveSortKey returns the values a hit sorts by, as SearchAfter takes them.
+func bleveSortKey(h *search.DocumentMatch, sort string) []string {
 	key := append([]string(nil), h.Sort...)
 	for i, name := range sortOrder(sort) {
 		if strings.TrimPrefix(name, "-") == "_score" && i < len(key) {
@@ -488,6 +488,7 @@ type cursor struct {
 type fastKey struct {
 	Score float64 `json:"s"`
 	Doc   uint64  `json:"d"`
+	Sort  sortKey `json:"k,omitempty"`
 }
 
 func (c cursor) encode() string {
@@ -507,7 +508,7 @@ func decodeCursor(req *catalog.SearchRequest) (cursor, error) {
 	}
 	var c cursor
 	if err := json.Unmarshal(data, &c); err != nil || c.Offset < 0 || c.Seen < 0 ||
-		(c.After != nil && len(c.After) != len(sortOrder(req.Sort))) || (c.Key != nil && !relevance(req)) {
+		(c.After != nil && len(c.After) != len(sortOrder(req.Sort))) {
 		return cursor{}, bad
 	}
 	return c, nil
