@@ -89,6 +89,9 @@ type variableRecord struct {
 	Status         string                  `json:"status"` // active | withdrawn
 	Withdrawn      *time.Time              `json:"withdrawn,omitempty"`
 	Validation     validationStatus        `json:"validation"`
+	// Similar are variables of other datasets like this one, for the page
+	// (the API has them at /variables/{id}/similar).
+	Similar []catalog.SimilarHit `json:"-"`
 }
 
 // validationStatus is what validating its feed found about a record.
@@ -215,10 +218,18 @@ func (s *Server) sourceRef(ctx context.Context, name string) sourceRef {
 	return ref
 }
 
+// pageSimilar is how many similar variables a variable page shows.
+const pageSimilar = 8
+
 func (s *Server) handleVariablePage(c echo.Context) error {
 	v, err := s.variableFromPath(c)
 	if err != nil {
 		return err
+	}
+	if v.Withdrawn == nil {
+		if v.Similar, err = s.similar(c.Request().Context(), v.Identifier, pageSimilar); err != nil {
+			return err
+		}
 	}
 	title := v.Name
 	if t, _, ok := v.Title.Get(pageLang(c)); ok {

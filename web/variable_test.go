@@ -175,3 +175,32 @@ func TestVariableWithdrawn(t *testing.T) {
 		t.Errorf("GET /api/v1/variables/HUNT4:GAMMEL: source %q, dataset %q; want hunt, %q", v.Source.Name, v.Dataset.Identifier, idHUNT4)
 	}
 }
+
+// The API lists other datasets' variables like this one, each with its
+// reasons; an unknown variable is a 404, too many asked for a 400.
+func TestVariableSimilar(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	var got struct {
+		Similar []struct {
+			Identifier string `json:"identifier"`
+			Dataset    struct {
+				Identifier string `json:"identifier"`
+			} `json:"dataset"`
+			Reasons []struct {
+				Kind string `json:"kind"`
+			} `json:"reasons"`
+		} `json:"similar"`
+	}
+	ts.getJSON(t, "/api/v1/variables/HUNT4:BLODTRYKK/similar?size=5", http.StatusOK, &got)
+	if got.Similar == nil {
+		t.Fatalf("GET similar: no \"similar\" list")
+	}
+	for _, h := range got.Similar {
+		if h.Dataset.Identifier == "HUNT4" || len(h.Reasons) == 0 || h.Reasons[0].Kind == "" {
+			t.Errorf("GET similar: %+v; want other datasets' variables, each with a reason", h)
+		}
+	}
+	ts.wantAPIError(t, "/api/v1/variables/MFR:NOPE/similar", http.StatusNotFound, "not_found")
+	ts.wantAPIError(t, "/api/v1/variables/MFR:HODE/similar?size=500", http.StatusBadRequest, "invalid")
+}
