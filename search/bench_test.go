@@ -167,9 +167,7 @@ func BenchmarkSearchCorpus(b *testing.B) {
 			}
 			took = append(took, time.Since(start))
 		}
-		slices.Sort(took)
-		b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+		reportPercentiles(b, took)
 	}
 	for _, q := range corpusQueries {
 		b.Run(q.name, func(b *testing.B) {
@@ -195,6 +193,11 @@ func BenchmarkSuggestCorpus(b *testing.B) {
 		took = append(took, time.Since(start))
 		i++
 	}
+	reportPercentiles(b, took)
+}
+
+// reportPercentiles reports the median and 99th percentile of took.
+func reportPercentiles(b *testing.B, took []time.Duration) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")

@@ -364,13 +364,9 @@ func (b *builder) titlesNamed(w string) ([]string, error) {
 // correctionSynonyms returns the synonyms of the words the index knows that
 // w is one or two edits from (a misspelling's meaning).
 func (b *builder) correctionSynonyms(w string) []string {
-	n := utf8.RuneCountInString(w)
-	if n < 5 || knownName(w) {
+	edits := typoEdits(w, 5)
+	if edits == 0 {
 		return nil
-	}
-	edits := 1
-	if n >= 8 {
-		edits = 2
 	}
 	if err := b.open(); err != nil {
 		return nil
@@ -521,16 +517,26 @@ func (b *builder) prefixQuery(fields []textField, p string, names bool) query.Qu
 	return bleve.NewDisjunctionQuery(any...)
 }
 
+// typoEdits returns how many edits a misspelling of w may have: none for a
+// word shorter than shortest letters or for a name or code, one up to
+// seven letters, two from eight.
+func typoEdits(w string, shortest int) int {
+	n := utf8.RuneCountInString(w)
+	switch {
+	case n < shortest || knownName(w):
+		return 0
+	case n < 8:
+		return 1
+	}
+	return 2
+}
+
 // fuzzyQueries match near spellings of w in titles and code labels: one
 // edit for words of 4 to 7 letters, two for longer ones.
 func (b *builder) fuzzyQueries(w string) []query.Query {
-	n := utf8.RuneCountInString(w)
-	if n < 4 || knownName(w) {
+	edits := typoEdits(w, 4)
+	if edits == 0 {
 		return nil
-	}
-	edits := 1
-	if n >= 8 {
-		edits = 2
 	}
 	var out []query.Query
 	for _, f := range textFields() {
@@ -647,11 +653,8 @@ func (b *builder) open() error {
 	if b.reader != nil {
 		return nil
 	}
-	ix, err := b.x.idx.Advanced()
-	if err != nil {
-		return err
-	}
-	b.reader, err = ix.Reader()
+	var err error
+	b.reader, err = b.x.reader()
 	return err
 }
 

@@ -111,11 +111,7 @@ type fastPage struct {
 // giving errNotReady. The caller must close page.snap.
 func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text query.Query, need, perGroup int, after *scored, force bool) (*fastPage, error) {
 	o := orderOf(req.Sort)
-	ix, err := x.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := ix.Reader()
+	r, err := x.reader()
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/search/lexicon"
 )
@@ -118,6 +119,15 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 // analyze runs the named analyzer of the index's mapping over text.
 func (x *Index) analyze(analyzer, text string) analysis.TokenStream {
 	return x.expand.analyze(analyzer, text)
+}
+
+// reader opens a reader on the index as it is now; close it after use.
+func (x *Index) reader() (index.IndexReader, error) {
+	ix, err := x.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return ix.Reader()
 }
 
 // Close closes the index.

@@ -75,7 +75,7 @@ func indexFeeds(path, dir string) (*search.Index, map[string]bool, error) {
 	}
 	var files []string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && isFeed(p) {
+		if _, ok := rdf.FormatFromExtension(p); err == nil && !d.IsDir() && ok {
 			files = append(files, p)
 		}
 		return err
@@ -86,7 +86,8 @@ func indexFeeds(path, dir string) (*search.Index, map[string]bool, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		res, err := dcat.Read(f, format(p), rdf.Options{Base: "file://" + p})
+		syntax, _ := rdf.FormatFromExtension(p)
+		res, err := dcat.Read(f, syntax, rdf.Options{Base: "file://" + p})
 		f.Close()
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", p, err)
@@ -259,14 +260,4 @@ func TestMetrics(t *testing.T) {
 	if got := recall([]string{"a", "x", "b", "c"}, grades, 20); got != 1 {
 		t.Errorf("recall@20 = %v; want 1", got)
 	}
-}
-
-func isFeed(name string) bool {
-	_, ok := rdf.FormatFromExtension(name)
-	return ok
-}
-
-func format(name string) rdf.Format {
-	f, _ := rdf.FormatFromExtension(name)
-	return f
 }

@@ -36,11 +36,7 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	if key == "" {
 		return []catalog.Suggestion{}, nil
 	}
-	ix, err := x.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := ix.Reader()
+	r, err := x.reader()
 	if err != nil {
 		return nil, err
 	}

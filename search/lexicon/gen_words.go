@@ -32,7 +32,7 @@ func main() {
 	var files []string
 	for _, dir := range os.Args[1:] {
 		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && isFeed(path) {
+			if _, ok := rdf.FormatFromExtension(path); err == nil && !d.IsDir() && ok {
 				files = append(files, path)
 			}
 			return err
@@ -47,7 +47,8 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		res, err := dcat.Read(f, format(path), rdf.Options{Base: "file://" + path})
+		syntax, _ := rdf.FormatFromExtension(path)
+		res, err := dcat.Read(f, syntax, rdf.Options{Base: "file://" + path})
 		f.Close()
 		if err != nil {
 			fail(fmt.Errorf("%s: %w", path, err))
@@ -102,14 +103,4 @@ func main() {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "gen_words:", err)
 	os.Exit(1)
-}
-
-func isFeed(name string) bool {
-	_, ok := rdf.FormatFromExtension(name)
-	return ok
-}
-
-func format(name string) rdf.Format {
-	f, _ := rdf.FormatFromExtension(name)
-	return f
 }
