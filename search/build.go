@@ -28,6 +28,7 @@ const (
 	boostPublisher   = 0.3
 	boostDataset     = 0.3
 	boostSynonym     = 0.7
+	boostLearned     = 0.3 // a synonym learned from the corpus
 	boostPrefix      = 0.8
 	boostFuzzy       = 0.5
 	boostNamedTitle  = 0.2
@@ -51,7 +52,7 @@ type builder struct {
 type unit struct {
 	clause
 	words []string // plain words, more than one where they form a synonym
-	alts  []string // synonyms of words
+	alts  []alt    // synonyms of words
 }
 
 // textQuery parses text and builds its query, with the terms to
@@ -85,13 +86,13 @@ func (x *Index) units(cs []clause) []unit {
 			if c.group != nil {
 				out = append(out, unit{clause: c})
 			} else {
-				out = append(out, unit{clause: c, alts: x.expand.synonymsOf(c.phrase)})
+				out = append(out, unit{clause: c, alts: x.expand.alternatives(c.phrase)})
 			}
 			i++
 			continue
 		}
 		n := 1
-		var alts []string
+		var alts []alt
 		for k := min(maxSynonymWords, len(cs)-i); k >= 1; k-- {
 			words := make([]string, 0, k)
 			ok := true
@@ -105,7 +106,7 @@ func (x *Index) units(cs []clause) []unit {
 			if !ok {
 				continue
 			}
-			if a := x.expand.synonymsOf(words); len(a) > 0 || k == 1 {
+			if a := x.expand.alternatives(words); len(a) > 0 || k == 1 {
 				n, alts = k, a
 				break
 			}
@@ -213,14 +214,18 @@ func (b *builder) unitQuery(u unit) (query.Query, error) {
 }
 
 // withSynonyms adds the synonyms of a unit as alternatives to q.
-func (b *builder) withSynonyms(q query.Query, alts []string) query.Query {
+func (b *builder) withSynonyms(q query.Query, alts []alt) query.Query {
 	var any []query.Query
 	if q != nil {
 		any = append(any, q)
 	}
-	for _, alt := range alts {
-		if a := b.allWords(textFields(), alt, boostSynonym); a != nil {
-			any = append(any, a)
+	for _, a := range alts {
+		boost := boostSynonym
+		if a.learned {
+			boost = boostLearned
+		}
+		if aq := b.allWords(textFields(), a.term, boost); aq != nil {
+			any = append(any, aq)
 		}
 	}
 	switch len(any) {

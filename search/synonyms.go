@@ -1,6 +1,7 @@
 package search
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +24,7 @@ const (
 // "hjerteinfarkt".
 type expander struct {
 	groups  [][]string
+	learned int              // groups from this index on were learned from the corpus
 	surface map[string][]int // key → groups
 	stems   map[string][]int
 	analyze func(analyzer, text string) analysis.TokenStream
@@ -31,6 +33,7 @@ type expander struct {
 func newExpander(lex *lexicon.Lexicon, im mapping.IndexMapping) *expander {
 	e := &expander{
 		groups:  lex.Groups,
+		learned: lex.Learned,
 		surface: map[string][]int{},
 		stems:   map[string][]int{},
 		analyze: func(name, text string) analysis.TokenStream {
@@ -86,9 +89,25 @@ func (e *expander) stemKeys(t string) []string {
 	return out
 }
 
+// alt is a synonym, and whether it was learned from the corpus (and so
+// counts for less) rather than reviewed.
+type alt struct {
+	term    string
+	learned bool
+}
+
 // synonymsOf returns the synonyms of the words (a term of one or more
 // words), not counting terms that are the same as the words themselves.
 func (e *expander) synonymsOf(words []string) []string {
+	var out []string
+	for _, a := range e.alternatives(words) {
+		out = append(out, a.term)
+	}
+	return out
+}
+
+// alternatives is synonymsOf with where each synonym came from.
+func (e *expander) alternatives(words []string) []alt {
 	if e == nil || len(words) == 0 {
 		return nil
 	}
@@ -100,7 +119,14 @@ func (e *expander) synonymsOf(words []string) []string {
 			groups = append(groups, e.stems[k]...)
 		}
 	}
-	var out []string
+	// Learned pairs only where no reviewed group has the words: they fill
+	// gaps, but are noisier than what a person checked.
+	sort.Ints(groups)
+	if len(groups) > 0 && groups[0] < e.learned {
+		n := sort.SearchInts(groups, e.learned)
+		groups = groups[:n]
+	}
+	var out []alt
 	seen := map[string]bool{key: true}
 	for _, gi := range groups {
 		for _, t := range e.groups[gi] {
@@ -109,18 +135,20 @@ func (e *expander) synonymsOf(words []string) []string {
 				continue
 			}
 			seen[k] = true
-			out = append(out, t)
+			out = append(out, alt{t, gi >= e.learned})
 		}
 	}
 	return out
 }
 
-// synonymsOfStem returns the terms of the groups with a one-word term whose
-// stem in analyzer is stem.
+// synonymsOfStem returns the terms of the reviewed groups with a one-word
+// term whose stem in analyzer is stem.
 func (e *expander) synonymsOfStem(analyzer, stem string) []string {
 	var out []string
 	for _, gi := range e.stems[analyzer+":"+stem] {
-		out = append(out, e.groups[gi]...)
+		if gi < e.learned {
+			out = append(out, e.groups[gi]...)
+		}
 	}
 	return out
 }

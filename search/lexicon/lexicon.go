@@ -1,4 +1,4 @@
-//go:generate sh -c "go run gen_words.go ../../fixtures/feeds > words-nb.txt"
+//go:generate go run gen.go ../../fixtures/feeds
 
 // Package lexicon holds the reviewed word lists search expands queries
 // with: synonym groups across bokmål, nynorsk and English, nynorsk forms,
@@ -28,8 +28,10 @@ var files embed.FS
 // Lexicon is the parsed word lists.
 type Lexicon struct {
 	// Groups are sets of terms that mean the same; terms are lowercase and
-	// may have several words.
-	Groups [][]string
+	// may have several words. Groups from Learned on were learned from the
+	// corpus, not reviewed.
+	Groups  [][]string
+	Learned int
 	// Nynorsk maps a nynorsk word form to its bokmål form.
 	Nynorsk map[string]string
 	// Words are Norwegian words that compounds are split into.
@@ -45,6 +47,7 @@ const (
 	fileICD10    = "icd10.txt"
 	fileATC      = "atc-fhi.csv"
 	fileWords    = "words-nb.txt"
+	fileLearned  = "learned-nb-en.txt"
 )
 
 var (
@@ -140,6 +143,17 @@ func Load(fsys fs.FS) (*Lexicon, error) {
 				return nil
 			}
 			l.Groups = append(l.Groups, []string{Normalize(code), Normalize(name)})
+			return nil
+		})
+	}
+	l.Learned = len(l.Groups)
+	if err == nil {
+		err = read(fileLearned, func(_ int, s string) error {
+			nb, en, ok := strings.Cut(s, ",")
+			if !ok || Normalize(nb) == "" || Normalize(en) == "" {
+				return fmt.Errorf("want norwegian, english: %q", s)
+			}
+			l.Groups = append(l.Groups, []string{Normalize(nb), Normalize(en)})
 			return nil
 		})
 	}
