@@ -324,6 +324,12 @@ func TestSearchBadRequests(t *testing.T) {
 		"sort=popularity",
 		"q=" + strings.Repeat("a", 10000),
 		"q=" + url.QueryEscape(strings.Repeat("hode ", 2000)),
+		"q=" + url.QueryEscape(`"unclosed`),
+		"q=" + url.QueryEscape("name:"),
+		"q=" + url.QueryEscape("(("),
+		"q=" + url.QueryEscape("a*"),
+		"after=not-a-cursor",
+		"q=blod&size=100000",
 	} {
 		name := query
 		if len(name) > 40 {
@@ -332,6 +338,16 @@ func TestSearchBadRequests(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ts.wantAPIError(t, "/api/v1/search?"+query, http.StatusBadRequest, "invalid")
 		})
+	}
+	// The message says where.
+	rec := ts.get(t, "/api/v1/search?q="+url.QueryEscape(`blod "unclosed`))
+	if body := rec.Body.String(); !strings.Contains(body, "the quote is not closed (column 6)") {
+		t.Errorf("GET search with an open quote: %s; want the column", body)
+	}
+	// The explorer reads such a query as plain words and says so.
+	page := ts.getHTML(t, "/search?q="+url.QueryEscape(`hode "unclosed`), http.StatusOK)
+	if !strings.Contains(page, "column 6") {
+		t.Errorf("GET /search with an open quote: the page does not show the parser's message")
 	}
 }
 
