@@ -17,10 +17,10 @@ import (
 	"github.com/katalog/katalog/catalog"
 )
 
-// The fast path of relevance-ordered search: Bleve's searchers find and
-// score the matches of the text, and this file does the rest in one pass
-// over them: the type and facet filters and all facet counts from the facet
-// columns, and the top hits by score (ties in index order). A match that
+// The fast path of search: Bleve's searchers find and score the matches of
+// the text, and this file does the rest in one pass over them: the type and
+// facet filters and all facet counts from the facet columns, and the top
+// hits by score, title or modified date (ties in index order). A match that
 // fails exactly one facet's selection still counts for that facet, so that
 // each facet is counted as if its own selection were not applied, without
 // a search per selected facet.

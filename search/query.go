@@ -31,9 +31,10 @@ const (
 )
 
 // Relevance ranking diversifies the top of the list: within the first
-// diversifyWindow hits (and the best perPublisher of each publisher), each further hit from a dataset or source already
-// shown counts for less, so that a concept measured in many editions of one
-// study does not bury the other registers.
+// diversifyWindow hits and the best perPublisher of each publisher, each
+// further hit from a dataset, or from a publisher (a source, on Bleve's
+// path), already shown counts for less, so that a concept measured in many
+// editions of one study does not bury the other registers.
 const (
 	diversifyWindow = 200
 	perPublisher    = 5
