@@ -79,7 +79,7 @@ func TestSuggest(t *testing.T) {
 		{"kjø", []string{"Kjønn"}},
 		{"KJØ", []string{"Kjønn"}},
 		{"sv", []string{"SVLEN", "Svangerskapslengde"}},
-		{"blod", []string{"Blodtryk", "Blodtrykket til mor ved første kontroll"}}, // as common: shorter first
+		{"blod", []string{"Blodtryk", "Systolisk blodtrykk", "Blodtrykket til mor ved første kontroll"}}, // as common: shorter first; a later word counts
 		{"zzz", []string{}},
 		{"", []string{}},
 	}

@@ -221,24 +221,36 @@ func textValues(t catalog.Text) []string {
 	return out
 }
 
-// suggestKeys returns what suggestions match a record by: its titles and
-// its name, lowercased and folded.
+// suggestKeys returns what suggestions match a record by: its titles, the
+// same from each of their next few words on ("blodtrykk" completes
+// "Systolisk blodtrykk"), and its name, lowercased and folded.
 func suggestKeys(title catalog.Text, name string) []string {
 	seen := map[string]bool{}
 	var out []string
-	add := func(s string) {
-		k := suggestKey(s)
+	add := func(k string) {
 		if k != "" && !seen[k] {
 			seen[k] = true
 			out = append(out, k)
 		}
 	}
 	for _, s := range textValues(title) {
-		add(s)
+		k := suggestKey(s)
+		add(k)
+		for range suggestWordStarts {
+			_, rest, ok := strings.Cut(k, " ")
+			if !ok {
+				break
+			}
+			k = rest
+			add(k)
+		}
 	}
-	add(name)
+	add(suggestKey(name))
 	return out
 }
+
+// suggestWordStarts is how many words into a title suggestions also start.
+const suggestWordStarts = 3
 
 // suggestKey is the form of a text that prefixes are matched against.
 func suggestKey(s string) string {

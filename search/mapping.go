@@ -10,7 +10,7 @@ import (
 // mappingVersion changes whenever the index mapping or the document shape
 // changes; an index with another version is rebuilt from the store. The
 // lexicon's version is part of it, since the analyzers use its word lists.
-var mappingVersion = "5." + lexiconVersion()
+var mappingVersion = "6." + lexiconVersion()
 
 func lexiconVersion() string {
 	lex, err := lexicon.Default()

@@ -24,7 +24,8 @@ const (
 )
 
 // Suggest implements catalog.Index: titles (in any language) and variable
-// names that start with prefix, the ones most records have first.
+// names that start with prefix, the ones most records have first, then
+// words before names and codes, then the shortest.
 func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Suggestion, error) {
 	if utf8.RuneCountInString(prefix) > maxSuggestRunes {
 		return nil, catalog.Errorf(catalog.EINVALID, "q is %d characters long; suggestions take at most %d", utf8.RuneCountInString(prefix), maxSuggestRunes)
@@ -66,6 +67,10 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 		a, b := terms[i], terms[j]
 		if a.count != b.count {
 			return a.count > b.count
+		}
+		// Words before names and codes (BLODN_E28) unless the prefix is one.
+		if an, bn := knownName(a.key), knownName(b.key); an != bn && !knownName(key) {
+			return bn
 		}
 		if len(a.key) != len(b.key) {
 			return len(a.key) < len(b.key)
@@ -149,7 +154,7 @@ func suggestionFromDoc(r index.IndexReader, internal index.IndexInternalID, key 
 func suggestionOf(sh storedHit, key string, count int) catalog.Suggestion {
 	text := key
 	for _, s := range append(textValues(sh.Title), sh.Name) {
-		if suggestKey(s) == key {
+		if k := suggestKey(s); k == key || strings.HasSuffix(k, " "+key) {
 			text = strings.Join(strings.Fields(s), " ")
 			break
 		}
