@@ -559,3 +559,14 @@ func TestPagesEscapeFeedText(t *testing.T) {
 		})
 	}
 }
+
+// A selected value with no matches keeps its label: the missing bucket
+// reads as words, not as its code.
+func TestSelectedMissingLabel(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	page := ts.getHTML(t, "/search?q=zzzz&publisher=_missing&lang=en", http.StatusOK)
+	if !strings.Contains(page, "Not stated") || strings.Contains(page, ">_missing") || strings.Contains(page, ": _missing") {
+		t.Errorf("GET /search with publisher=_missing: the selection does not read \"Not stated\"")
+	}
+}

@@ -273,7 +273,7 @@ func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage
 		// A selected value with no matches still shows, so it can be removed.
 		for _, v := range req.Filters[name] {
 			if selected[v] {
-				fv.Values = append(fv.Values, facetValueView{Facet: name, Value: v, Selected: true, URL: toggleURL(q, name, v)})
+				fv.Values = append(fv.Values, facetValueView{Facet: name, Value: v, Label: s.facetLabel(name, catalog.FacetCount{Value: v}), Selected: true, URL: toggleURL(q, name, v)})
 			}
 		}
 		for _, v := range fv.Values {
