@@ -422,34 +422,28 @@ func prepare(src *catalog.Source, snap *catalog.Snapshot) {
 	}
 }
 
+// splitRefs returns the identifiers of the datasets and of the variables
+// among refs, and notes the datasets' IRIs in datasets.
+func splitRefs(refs []catalog.Ref, datasets map[string]bool) (ds, vars []string) {
+	for _, r := range refs {
+		if r.Kind == catalog.KindDataset {
+			datasets[r.IRI] = true
+			ds = append(ds, refID(r))
+		} else {
+			vars = append(vars, refID(r))
+		}
+	}
+	return ds, vars
+}
+
 // tally fills in the run's statistics and change lists. Datasets count as
 // updated when they or any of their variables changed.
 func tally(run *catalog.HarvestRun, snap *catalog.Snapshot, ch *catalog.Changes, findings []catalog.Finding) {
 	c := &catalog.RunChanges{}
 	dsAdded, dsRemoved, dsUpdated := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, r := range ch.Added {
-		if r.Kind == catalog.KindDataset {
-			dsAdded[r.IRI] = true
-			c.Added = append(c.Added, refID(r))
-		} else {
-			c.VariablesAdded = append(c.VariablesAdded, refID(r))
-		}
-	}
-	for _, r := range ch.Removed {
-		if r.Kind == catalog.KindDataset {
-			dsRemoved[r.IRI] = true
-			c.Removed = append(c.Removed, refID(r))
-		} else {
-			c.VariablesRemoved = append(c.VariablesRemoved, refID(r))
-		}
-	}
-	for _, r := range ch.Updated {
-		if r.Kind == catalog.KindDataset {
-			dsUpdated[r.IRI] = true
-		} else {
-			c.VariablesUpdated = append(c.VariablesUpdated, refID(r))
-		}
-	}
+	c.Added, c.VariablesAdded = splitRefs(ch.Added, dsAdded)
+	c.Removed, c.VariablesRemoved = splitRefs(ch.Removed, dsRemoved)
+	_, c.VariablesUpdated = splitRefs(ch.Updated, dsUpdated)
 	// A dataset whose variables changed is updated too.
 	for _, refs := range [][]catalog.Ref{ch.Added, ch.Updated, ch.Removed} {
 		for _, r := range refs {

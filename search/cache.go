@@ -32,9 +32,12 @@ func newResultCache() *resultCache {
 	return &resultCache{ll: list.New(), byKey: map[string]*list.Element{}}
 }
 
-// cacheKey identifies a normalised request.
+// cacheKey identifies a normalised request. The reader's language is left
+// out: it changes nothing search returns.
 func cacheKey(req *catalog.SearchRequest) string {
-	data, _ := json.Marshal(req) // maps are written in key order
+	r := *req
+	r.Lang = ""
+	data, _ := json.Marshal(r) // maps are written in key order
 	return string(data)
 }
 

@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -70,7 +71,14 @@ type columns struct {
 	segs     map[uint64]*segColumns // by segment id
 	building map[uint64]bool
 	log      *slog.Logger
+
+	stop   chan struct{}  // closed by close: background builds give up
+	closed bool           // under segMu: no new background builds
+	wg     sync.WaitGroup // background builds
 }
+
+// errStopped says a build gave up because the index is closing.
+var errStopped = errors.New("search: the index is closing")
 
 func newColumns() *columns {
 	return &columns{
@@ -79,7 +87,19 @@ func newColumns() *columns {
 		segs:     map[uint64]*segColumns{},
 		building: map[uint64]bool{},
 		log:      slog.Default(),
+		stop:     make(chan struct{}),
 	}
+}
+
+// close stops the background builds and waits for them.
+func (c *columns) close() {
+	c.segMu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.stop)
+	}
+	c.segMu.Unlock()
+	c.wg.Wait()
 }
 
 // ordinal returns the ordinal of a field's value, adding it if new.
@@ -150,11 +170,7 @@ func (c *columns) forSnapshot(snap *scorch.IndexSnapshot, wait bool) ([]*segColu
 		}
 		if ss.Segment().Count() > syncBuildMax && !wait {
 			ready = false
-			go func(seg segment.Segment) {
-				if _, err := c.build(id, seg); err != nil {
-					c.log.Error("search: facet columns", "segment", id, "err", err)
-				}
-			}(ss.Segment())
+			c.background(snap, id, ss.Segment())
 			continue
 		}
 		sc, err := c.build(id, ss.Segment())
@@ -167,6 +183,26 @@ func (c *columns) forSnapshot(snap *scorch.IndexSnapshot, wait bool) ([]*segColu
 	}
 	c.prune(live)
 	return out, ready
+}
+
+// background builds a segment's columns on a goroutine of its own, holding
+// a reference to the snapshot so that the segment stays open meanwhile.
+func (c *columns) background(snap *scorch.IndexSnapshot, id uint64, seg segment.Segment) {
+	c.segMu.Lock()
+	defer c.segMu.Unlock()
+	if c.closed {
+		delete(c.building, id)
+		return
+	}
+	snap.AddRef()
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		defer snap.DecRef()
+		if _, err := c.build(id, seg); err != nil && !errors.Is(err, errStopped) {
+			c.log.Error("search: facet columns", "segment", id, "err", err)
+		}
+	}()
 }
 
 // await waits for a segment's columns that another goroutine builds.
@@ -219,6 +255,13 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 	var state segment.DocVisitState
 	var err error
 	for d := range n {
+		if d%checkEvery == 0 {
+			select {
+			case <-c.stop:
+				return nil, errStopped
+			default:
+			}
+		}
 		sc.starts[d] = uint32(len(sc.vals))
 		state, err = dv.VisitDocValues(d, fields, func(field string, term []byte) {
 			switch field {

@@ -130,8 +130,11 @@ func (x *Index) reader() (index.IndexReader, error) {
 	return ix.Reader()
 }
 
-// Close closes the index.
-func (x *Index) Close() error { return x.idx.Close() }
+// Close stops the facet columns' background builds and closes the index.
+func (x *Index) Close() error {
+	x.cols.close()
+	return x.idx.Close()
+}
 
 // Count implements catalog.Index.
 func (x *Index) Count() (uint64, error) { return x.idx.DocCount() }

@@ -43,25 +43,26 @@ type config struct {
 }
 
 type fileConfig struct {
-	Sources        []yaml.Node `yaml:"sources"`
-	AdminTokenEnv  string      `yaml:"admin_token_env"`
-	FileRoots      []string    `yaml:"file_roots"`
-	Workers        int         `yaml:"workers"`
-	Profile        string      `yaml:"profile"`
-	MaxBytes       string      `yaml:"max_bytes"`
-	MaxPages       int         `yaml:"max_pages"`
-	Timeout        string      `yaml:"timeout"`
-	MaxRemoveShare *float64    `yaml:"max_remove_share"`
-	AllowHosts     []string    `yaml:"allow_hosts"`
+	Sources       []yaml.Node `yaml:"sources"`
+	AdminTokenEnv string      `yaml:"admin_token_env"`
+	FileRoots     []string    `yaml:"file_roots"`
+	Workers       int         `yaml:"workers"`
+	Profile       string      `yaml:"profile"`
+	limitsConfig  `yaml:",inline"`
 }
 
 type sourceConfig struct {
-	Name           string   `yaml:"name"`
-	URL            string   `yaml:"url"`
-	Format         string   `yaml:"format"`
-	Schedule       string   `yaml:"schedule"`
-	Publisher      string   `yaml:"publisher"`
-	Profile        string   `yaml:"profile"`
+	Name         string `yaml:"name"`
+	URL          string `yaml:"url"`
+	Format       string `yaml:"format"`
+	Schedule     string `yaml:"schedule"`
+	Publisher    string `yaml:"publisher"`
+	Profile      string `yaml:"profile"`
+	limitsConfig `yaml:",inline"`
+}
+
+// limitsConfig are the limits a source sets, or the defaults set for all.
+type limitsConfig struct {
 	MaxBytes       string   `yaml:"max_bytes"`
 	MaxPages       int      `yaml:"max_pages"`
 	Timeout        string   `yaml:"timeout"`
@@ -114,7 +115,7 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 		return nil, fmt.Errorf("%s: workers must be between 1 and 64, not %d", name, fc.Workers)
 	}
 	var err error
-	if cfg.Defaults, err = parseLimits(fc.MaxBytes, fc.MaxPages, fc.Timeout, fc.MaxRemoveShare, fc.AllowHosts); err != nil {
+	if cfg.Defaults, err = parseLimits(fc.limitsConfig); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	for _, root := range fc.FileRoots {
@@ -177,7 +178,7 @@ func sourceFrom(sc sourceConfig) (catalog.Source, error) {
 	if _, err := harvest.ParseSchedule(sc.Schedule); err != nil {
 		return catalog.Source{}, err
 	}
-	limits, err := parseLimits(sc.MaxBytes, sc.MaxPages, sc.Timeout, sc.MaxRemoveShare, sc.AllowHosts)
+	limits, err := parseLimits(sc.limitsConfig)
 	if err != nil {
 		return catalog.Source{}, err
 	}
@@ -199,23 +200,23 @@ func checkProfile(p string) error {
 }
 
 // parseLimits reads the limits a source or the defaults may set.
-func parseLimits(maxBytes string, maxPages int, timeout string, share *float64, hosts []string) (catalog.SourceLimits, error) {
+func parseLimits(c limitsConfig) (catalog.SourceLimits, error) {
 	var l catalog.SourceLimits
 	var err error
-	if l.MaxBytes, err = parseBytes(maxBytes); err != nil {
+	if l.MaxBytes, err = parseBytes(c.MaxBytes); err != nil {
 		return l, err
 	}
-	if maxPages < 0 {
-		return l, fmt.Errorf("max_pages must be 1 or more, not %d", maxPages)
+	if c.MaxPages < 0 {
+		return l, fmt.Errorf("max_pages must be 1 or more, not %d", c.MaxPages)
 	}
-	l.MaxPages = maxPages
-	if timeout != "" {
-		if l.Timeout, err = time.ParseDuration(timeout); err != nil || l.Timeout <= 0 {
-			return l, fmt.Errorf("timeout %q must be a positive Go duration such as 10m", timeout)
+	l.MaxPages = c.MaxPages
+	if c.Timeout != "" {
+		if l.Timeout, err = time.ParseDuration(c.Timeout); err != nil || l.Timeout <= 0 {
+			return l, fmt.Errorf("timeout %q must be a positive Go duration such as 10m", c.Timeout)
 		}
 	}
-	if share != nil {
-		switch s := *share; {
+	if c.MaxRemoveShare != nil {
+		switch s := *c.MaxRemoveShare; {
 		case s == 0:
 			l.MaxRemoveShare = -1 // 0 in the file turns the guard off
 		case s < 0 || s > 1:
@@ -224,12 +225,12 @@ func parseLimits(maxBytes string, maxPages int, timeout string, share *float64, 
 			l.MaxRemoveShare = s
 		}
 	}
-	for _, h := range hosts {
+	for _, h := range c.AllowHosts {
 		if h = strings.TrimSpace(h); h == "" || strings.ContainsAny(h, "/:") {
 			return l, fmt.Errorf("allow_hosts entry %q must be a host name such as data.example.org", h)
 		}
 	}
-	l.AllowHosts = hosts
+	l.AllowHosts = c.AllowHosts
 	return l, nil
 }
 
