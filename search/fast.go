@@ -13,7 +13,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
 )
 
@@ -29,11 +28,13 @@ import (
 // columns are still being built.
 var errNotReady = errors.New("search: facet columns are being built")
 
-// scored is a match by its score, sort key and global document number.
+// scored is a match by its score, sort key and global document number (and
+// its document id, where a cursor gives it).
 type scored struct {
 	score float64
 	doc   uint64
 	key   sortKey
+	id    string
 }
 
 // order is the order of a fast search.
@@ -56,34 +57,65 @@ func orderOf(sort string) order {
 	return byScore
 }
 
-// better says whether a comes before b; ties go in index order.
-func (o order) better(a, b scored) bool {
-	switch o {
+// ranker orders matches. Ties in score order go in index order; ties in
+// title and modified order go by document id, as on Bleve's path, so that
+// they fall the same way in every build of the index.
+type ranker struct {
+	o   order
+	ids func(doc uint64) string // the document id of a match
+}
+
+// better says whether a comes before b.
+func (r *ranker) better(a, b scored) bool {
+	switch r.o {
 	case byTitle:
 		if a.key != b.key {
 			return a.key.less(b.key)
 		}
+		return r.idLess(a, b)
 	case byModified:
 		if a.key != b.key {
 			return b.key.less(a.key)
 		}
-		fallthrough
-	default:
 		if a.score != b.score {
 			return a.score > b.score
 		}
+		return r.idLess(a, b)
+	}
+	if a.score != b.score {
+		return a.score > b.score
 	}
 	return a.doc < b.doc
 }
 
+func (r *ranker) idLess(a, b scored) bool {
+	if a.doc == b.doc && a.id == b.id {
+		return false
+	}
+	ia, ib := a.id, b.id
+	if ia == "" {
+		ia = r.ids(a.doc)
+	}
+	if ib == "" {
+		ib = r.ids(b.doc)
+	}
+	if ia != ib {
+		return ia < ib
+	}
+	return a.doc < b.doc
+}
+
+// byScoreOnly ranks by score, ties in index order.
+var byScoreOnly = &ranker{o: byScore}
+
 // topHeap keeps the best n matches, worst on top.
 type topHeap struct {
 	ms []scored
-	o  order
+	r  *ranker
 }
 
 func (h *topHeap) Len() int           { return len(h.ms) }
-func (h *topHeap) Less(i, j int) bool { return h.o.better(h.ms[j], h.ms[i]) }
+func (h *topHeap) Less(i, j int) bool { return h.r.better(h.ms[j], h.ms[i]) }
 func (h *topHeap) Swap(i, j int)      { h.ms[i], h.ms[j] = h.ms[j], h.ms[i] }
 func (h *topHeap) Push(x any)         { h.ms = append(h.ms, x.(scored)) }
 func (h *topHeap) Pop() any {
@@ -97,7 +129,8 @@ func (h *topHeap) Pop() any {
 type fastPage struct {
 	total    uint64
 	top      []scored
-	groupTop []scored // the best few matches of each publisher
+	groupTop []scored          // the best few matches of each publisher
+	ids      map[uint64]string // document ids looked up, by document number
 	facets   map[string][]catalog.FacetCount
 	snap     *scorch.IndexSnapshot
 	cols     []*segColumns
@@ -125,16 +158,17 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, errNotReady
 	}
-	p := &fastPage{snap: snap, cols: cols, offs: offsets(snap)}
+	p := &fastPage{snap: snap, cols: cols, offs: offsets(snap), ids: map[uint64]string{}}
+	rk := &ranker{o: o, ids: p.idOf}
 	f, err := x.newFilter(req)
 	if err != nil {
 		r.Close()
 		return nil, err
 	}
-	top := &topHeap{ms: make([]scored, 0, min(need, 1024)), o: o}
+	top := &topHeap{ms: make([]scored, 0, min(need, 1024)), r: rk}
 	groups := map[uint32]*topHeap{}
 	_, fieldOf := x.cols.dict()
-	pubField := facetIndex(catalog.FacetPublisher)
+	pubField := columnIndex(catalog.FacetPublisher)
 	visit := func(doc uint64, score float64, sc *segColumns, local uint64) {
 		vals := sc.of(local)
 		fail := f.fails(vals)
@@ -148,7 +182,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 			case byModified:
 				s.key = sc.modified[local]
 			}
-			if need > 0 && (after == nil || o.better(*after, s)) {
+			if need > 0 && (after == nil || rk.better(*after, s)) {
 				keep(top, need, s)
 			}
 			if perGroup > 0 {
@@ -160,7 +194,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 				}
 				g := groups[pub]
 				if g == nil {
-					g = &topHeap{o: o}
+					g = &topHeap{r: rk}
 					groups[pub] = g
 				}
 				keep(g, perGroup, s)
@@ -178,7 +212,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, err
 	}
-	sort.Slice(top.ms, func(i, j int) bool { return o.better(top.ms[i], top.ms[j]) })
+	sort.Slice(top.ms, func(i, j int) bool { return rk.better(top.ms[i], top.ms[j]) })
 	p.top = top.ms
 	for _, g := range groups {
 		p.groupTop = append(p.groupTop, g.ms...)
@@ -191,7 +225,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 func keep(h *topHeap, n int, s scored) {
 	if len(h.ms) < n {
 		heap.Push(h, s)
-	} else if h.o.better(s, h.ms[0]) {
+	} else if h.r.better(s, h.ms[0]) {
 		h.ms[0] = s
 		heap.Fix(h, 0)
 	}
@@ -199,7 +233,7 @@ func keep(h *topHeap, n int, s scored) {
 
 // uniqueScored sorts matches best first (by score) and drops repeats.
 func uniqueScored(ms []scored) []scored {
-	sort.Slice(ms, func(i, j int) bool { return byScore.better(ms[i], ms[j]) })
+	sort.Slice(ms, func(i, j int) bool { return byScoreOnly.better(ms[i], ms[j]) })
 	return slices.CompactFunc(ms, func(a, b scored) bool { return a.doc == b.doc })
 }
 
@@ -279,6 +313,17 @@ func (p *fastPage) diversified(ms []scored, dataset, publisher uint8, fieldOf []
 	return out
 }
 
+// idOf returns the id of a document.
+func (p *fastPage) idOf(doc uint64) string {
+	if id, ok := p.ids[doc]; ok {
+		return id
+	}
+	seg := sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
+	b, _ := p.snap.Segments()[seg].DocID(doc - p.offs[seg])
+	p.ids[doc] = string(b)
+	return string(b)
+}
+
 // valuesOf returns the column values of a document.
 func (p *fastPage) valuesOf(doc uint64) []uint32 {
 	seg := sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
@@ -339,26 +384,19 @@ func storedAt(snap *scorch.IndexSnapshot, offs []uint64, doc uint64) (string, []
 // filter applies the type and facet selections of a request to column
 // values and counts facets. Facet i of the request is bit i of a mask.
 type filter struct {
-	values   []string
-	fieldOf  []uint8
-	selBit   []uint32 // ordinal → the bit of its facet if it is selected
-	want     uint32   // the bits of the facets with a selection
-	typeOrd  uint32   // ordinal of the wanted record type
-	typeIdx  uint8    // index of the type field
-	anyType  bool
-	counts   []uint32 // ordinal → count
-	nFacets  int
-	fieldBit []uint32 // field index → its bit
+	values  []string
+	fieldOf []uint8
+	selBit  []uint32 // ordinal → the bit of its facet if it is selected
+	want    uint32   // the bits of the facets with a selection
+	typeOrd uint32   // ordinal of the wanted record type
+	anyType bool
+	counts  []uint32 // ordinal → count
 }
 
 func (x *Index) newFilter(req *catalog.SearchRequest) (*filter, error) {
 	values, fieldOf := x.cols.dict()
 	f := &filter{values: values, fieldOf: fieldOf, selBit: make([]uint32, len(values)),
-		counts: make([]uint32, len(values)), nFacets: len(catalog.FacetNames())}
-	f.fieldBit = make([]uint32, len(x.cols.fields))
-	for i := range f.nFacets {
-		f.fieldBit[i] = 1 << i
-	}
+		counts: make([]uint32, len(values))}
 	for i, name := range catalog.FacetNames() {
 		sel := req.Filters[name]
 		if len(sel) == 0 {
@@ -374,11 +412,10 @@ func (x *Index) newFilter(req *catalog.SearchRequest) (*filter, error) {
 			}
 		}
 	}
-	f.typeIdx = uint8(len(x.cols.fields) - 1)
 	f.anyType = req.Type == ""
 	if !f.anyType {
 		f.typeOrd = noOrdinal
-		if o, ok := x.cols.lookup(f.typeIdx, string(req.Type)); ok && int(o) < len(values) {
+		if o, ok := x.cols.lookup(columnIndex(fieldType), string(req.Type)); ok && int(o) < len(values) {
 			f.typeOrd = o
 		}
 	}
@@ -419,7 +456,7 @@ func (f *filter) countAll(vals []uint32) {
 // countFacet counts the values of the one facet a match fails.
 func (f *filter) countFacet(vals []uint32, bit uint32) {
 	for _, v := range vals {
-		if int(f.fieldOf[v]) < f.nFacets && f.fieldBit[f.fieldOf[v]] == bit {
+		if uint32(1)<<f.fieldOf[v] == bit { // the type field's bit is no facet's
 			f.counts[v]++
 		}
 	}
@@ -454,5 +491,3 @@ func (f *filter) result(x *Index) map[string][]catalog.FacetCount {
 	}
 	return out
 }
-
-var _ index.IndexReader = (*scorch.IndexSnapshot)(nil)

@@ -129,8 +129,8 @@ func (x *Index) search(ctx context.Context, req *catalog.SearchRequest, tq query
 	return x.searchBleve(ctx, req, tq, cur)
 }
 
-// facetIndex returns the index of a facet among the column fields.
-func facetIndex(name string) uint8 {
+// columnIndex returns the index of a field among the column fields.
+func columnIndex(name string) uint8 {
 	for i, f := range columnFields() {
 		if f == name {
 			return uint8(i)
@@ -149,7 +149,7 @@ func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq q
 	from, need := cur.Offset, cur.Offset+req.Size
 	var after *scored
 	if cur.Key != nil {
-		after, from, need = &scored{score: cur.Key.Score, doc: cur.Key.Doc, key: cur.Key.Sort}, 0, req.Size
+		after, from, need = &scored{score: cur.Key.Score, doc: cur.Key.Doc, key: cur.Key.Sort, id: cur.Key.ID}, 0, req.Size
 	}
 	diversify := tq != nil && after == nil && relevance(req)
 	if diversify {
@@ -172,7 +172,7 @@ func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq q
 		window := append(slices.Clone(order[:n]), p.groupTop...)
 		window = uniqueScored(window)
 		_, fieldOf := x.cols.dict()
-		window = p.diversified(window, facetIndex(catalog.FacetDataset), facetIndex(catalog.FacetPublisher), fieldOf)
+		window = p.diversified(window, columnIndex(catalog.FacetDataset), columnIndex(catalog.FacetPublisher), fieldOf)
 		// Past the window, the plain order, without what the window showed.
 		shown := make(map[uint64]bool, len(window))
 		for _, m := range window {
@@ -195,14 +195,18 @@ func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq q
 	if after != nil {
 		first = cur.Seen
 	}
-	out.Next = fastNext(p.total, order, first, len(hits), hi-1, diversify)
+	lastID := "" // title and modified ties go by id, so the cursor needs it
+	if orderOf(req.Sort) != byScore && hi > lo {
+		lastID = p.idOf(order[hi-1].doc)
+	}
+	out.Next = fastNext(p.total, order, first, len(hits), hi-1, diversify, lastID)
 	return out, nil
 }
 
 // fastNext returns the cursor after a page of n hits that starts at first:
 // for a diversified list an offset (it is not in score order), else the
 // score and document of the page's last hit, order[last].
-func fastNext(total uint64, order []scored, first, n, last int, diversify bool) string {
+func fastNext(total uint64, order []scored, first, n, last int, diversify bool, lastID string) string {
 	seen := first + n
 	if n == 0 || uint64(seen) >= total {
 		return ""
@@ -211,7 +215,7 @@ func fastNext(total uint64, order []scored, first, n, last int, diversify bool) 
 		return cursor{Offset: seen, Seen: seen}.encode()
 	}
 	m := order[last]
-	return cursor{Key: &fastKey{m.score, m.doc, m.key}, Seen: seen}.encode()
+	return cursor{Key: &fastKey{m.score, m.doc, m.key, lastID}, Seen: seen}.encode()
 }
 
 // searchBleve is search by Bleve's collector, for the title and modified
@@ -490,6 +494,7 @@ type fastKey struct {
 	Score float64 `json:"s"`
 	Doc   uint64  `json:"d"`
 	Sort  sortKey `json:"k,omitempty"`
+	ID    string  `json:"i,omitempty"` // title and modified order: ties go by id
 }
 
 func (c cursor) encode() string {
