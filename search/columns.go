@@ -30,14 +30,37 @@ func columnFields() []string { return append(catalog.FacetNames(), fieldType) }
 // Bleve's own facets until it is ready.
 const syncBuildMax = 200_000
 
-// segColumns are the values of one segment: the ordinals of document d are
+// rowFields are the column fields with exactly one value per record
+// (FacetMissing where the record has none); the others may have several.
+func rowFields() []string {
+	return []string{catalog.FacetPublisher, catalog.FacetDataset, catalog.FacetDatatype,
+		catalog.FacetAccessRights, catalog.FacetCodeList, fieldType}
+}
+
+// rowWidth is the number of rowFields; typeSlot is the record type's place
+// in a row.
+const (
+	rowWidth = 6
+	typeSlot = 5
+)
+
+// segColumns are the values of one segment: the single-valued fields of
+// document d are rows[d*rowWidth:(d+1)*rowWidth], its other values
 // vals[starts[d]:starts[d+1]]; its sort keys title[d] and modified[d].
+// totals counts every value over the segment's documents (deleted ones
+// too), by record type.
 type segColumns struct {
+	rows     []uint32
 	starts   []uint32
 	vals     []uint32
 	title    []sortKey
 	modified []sortKey
+	totals   map[uint32][]uint32 // type ordinal → ordinal → count
 }
+
+func (s *segColumns) row(d uint64) []uint32 { return s.rows[d*rowWidth : (d+1)*rowWidth] }
+
+func (s *segColumns) multi(d uint64) []uint32 { return s.vals[s.starts[d]:s.starts[d+1]] }
 
 // sortKey is the first 16 bytes of a sort value, in an order that compares
 // as the bytes do: titles sort by their first 16 bytes, then index order.
@@ -55,8 +78,6 @@ func (k sortKey) less(o sortKey) bool {
 	}
 	return k[1] < o[1]
 }
-
-func (s *segColumns) of(d uint64) []uint32 { return s.vals[s.starts[d]:s.starts[d+1]] }
 
 // columns are the facet columns of an index.
 type columns struct {
@@ -233,6 +254,38 @@ func (c *columns) prune(live map[uint64]bool) {
 	}
 }
 
+// countTotals counts the values of every document of the segment, by type.
+func (sc *segColumns) countTotals() {
+	size := uint32(0)
+	for _, o := range sc.rows {
+		size = max(size, o+1)
+	}
+	for _, o := range sc.vals {
+		size = max(size, o+1)
+	}
+	sc.totals = map[uint32][]uint32{}
+	for d := range uint64(len(sc.starts) - 1) {
+		typ := sc.rows[d*rowWidth+typeSlot]
+		t := sc.totals[typ]
+		if t == nil {
+			t = make([]uint32, size)
+			sc.totals[typ] = t
+		}
+		sc.addTo(t, d, 1)
+	}
+}
+
+// addTo adds delta to the counts of every value of document d; a delta of
+// ^uint32(0) takes one away.
+func (sc *segColumns) addTo(counts []uint32, d uint64, delta uint32) {
+	for _, o := range sc.row(d) {
+		counts[o] += delta
+	}
+	for _, o := range sc.multi(d) {
+		counts[o] += delta
+	}
+}
+
 // build reads the doc values of a segment's documents into columns.
 func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 	defer func() {
@@ -244,14 +297,25 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 	if !ok {
 		return nil, fmt.Errorf("segment %d has no doc values", id)
 	}
+	// slot[field] is the field's place in a row, or -1 for a multi-valued
+	// field, -2 for the title and -3 for the modified sort key.
 	fieldIdx := make(map[string]uint8, len(c.fields))
+	slot := map[string]int{fieldSortTitle: -2, fieldModified: -3}
 	for i, f := range c.fields {
 		fieldIdx[f] = uint8(i)
+		slot[f] = -1
+	}
+	for i, f := range rowFields() {
+		slot[f] = i
 	}
 	n := seg.Count()
-	sc := &segColumns{starts: make([]uint32, n+1), vals: make([]uint32, 0, n*4),
+	sc := &segColumns{rows: make([]uint32, n*rowWidth), starts: make([]uint32, n+1), vals: make([]uint32, 0, n*2),
 		title: make([]sortKey, n), modified: make([]sortKey, n)}
 	fields := append(slices.Clone(c.fields), fieldSortTitle, fieldModified)
+	var missing [rowWidth]uint32
+	for i, f := range rowFields() {
+		missing[i] = c.ordinal(fieldIdx[f], []byte(catalog.FacetMissing))
+	}
 	var state segment.DocVisitState
 	var err error
 	for d := range n {
@@ -263,14 +327,23 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 			}
 		}
 		sc.starts[d] = uint32(len(sc.vals))
+		row := sc.row(d)
+		copy(row, missing[:])
+		var seen uint8
 		state, err = dv.VisitDocValues(d, fields, func(field string, term []byte) {
-			switch field {
-			case fieldSortTitle:
+			switch i := slot[field]; i {
+			case -2:
 				sc.title[d] = newSortKey(term)
-			case fieldModified:
+			case -3:
 				sc.modified[d] = newSortKey(term)
-			default:
+			case -1:
 				sc.vals = append(sc.vals, c.ordinal(fieldIdx[field], term))
+			default:
+				if seen&(1<<i) != 0 && err == nil {
+					err = fmt.Errorf("two values of %s", field)
+				}
+				seen |= 1 << i
+				row[i] = c.ordinal(fieldIdx[field], term)
 			}
 		}, state)
 		if err != nil {
@@ -278,6 +351,7 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 		}
 	}
 	sc.starts[n] = uint32(len(sc.vals))
+	sc.countTotals()
 	c.segMu.Lock()
 	c.segs[id] = sc
 	c.segMu.Unlock()

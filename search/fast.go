@@ -1,7 +1,6 @@
 package search
 
 import (
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -114,14 +113,47 @@ type topHeap struct {
 	r  *ranker
 }
 
-func (h *topHeap) Len() int           { return len(h.ms) }
-func (h *topHeap) Less(i, j int) bool { return h.r.better(h.ms[j], h.ms[i]) }
-func (h *topHeap) Swap(i, j int)      { h.ms[i], h.ms[j] = h.ms[j], h.ms[i] }
-func (h *topHeap) Push(x any)         { h.ms = append(h.ms, x.(scored)) }
-func (h *topHeap) Pop() any {
-	x := h.ms[len(h.ms)-1]
-	h.ms = h.ms[:len(h.ms)-1]
-	return x
+// keep adds s to the heap h of the best n.
+func keep(h *topHeap, n int, s scored) {
+	if len(h.ms) < n {
+		h.ms = append(h.ms, s)
+		h.up(len(h.ms) - 1)
+	} else if n > 0 && h.r.better(s, h.ms[0]) {
+		h.ms[0] = s
+		h.down(0)
+	}
+}
+
+// worse says whether the match at i comes after the one at j.
+func (h *topHeap) worse(i, j int) bool { return h.r.better(h.ms[j], h.ms[i]) }
+
+func (h *topHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.worse(i, parent) {
+			return
+		}
+		h.ms[i], h.ms[parent] = h.ms[parent], h.ms[i]
+		i = parent
+	}
+}
+
+func (h *topHeap) down(i int) {
+	n := len(h.ms)
+	for {
+		worst, l, r := i, 2*i+1, 2*i+2
+		if l < n && h.worse(l, worst) {
+			worst = l
+		}
+		if r < n && h.worse(r, worst) {
+			worst = r
+		}
+		if worst == i {
+			return
+		}
+		h.ms[i], h.ms[worst] = h.ms[worst], h.ms[i]
+		i = worst
+	}
 }
 
 // fastPage is the result of the fast path: the total, the best matches
@@ -166,15 +198,39 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		return nil, err
 	}
 	top := &topHeap{ms: make([]scored, 0, min(need, 1024)), r: rk}
+	// Without text, a facet that is the only one selected counts as if
+	// nothing were: from the totals kept with the columns.
+	var fromTotals uint32
+	if text == nil && f.want&(f.want-1) == 0 {
+		fromTotals = f.want
+	}
+	if text == nil && f.want == 0 && o == byScore {
+		// Every record of the type, in index order.
+		f.counts, p.total = p.totals(f)
+		p.first(top, need, after, f)
+		p.top = top.ms
+		p.facets = f.result(x)
+		return p, nil
+	}
 	groups := map[uint32]*topHeap{}
-	_, fieldOf := x.cols.dict()
-	pubField := columnIndex(catalog.FacetPublisher)
+	lastPub, lastGroup := noOrdinal, (*topHeap)(nil)
+	// A record that fails that facet counts nowhere else: when it is a
+	// row's field, skip such records at once.
+	slot := -1
+	for i, bit := range f.rowBit {
+		if fromTotals != 0 && bit == fromTotals {
+			slot = i
+		}
+	}
 	visit := func(doc uint64, score float64, sc *segColumns, local uint64) {
-		vals := sc.of(local)
-		fail := f.fails(vals)
+		if slot >= 0 && f.selBit[sc.rows[local*rowWidth+uint64(slot)]] == 0 {
+			return
+		}
+		row, multi := sc.row(local), sc.multi(local)
+		fail := f.fails(row, multi)
 		if fail == 0 {
 			p.total++
-			f.countAll(vals)
+			f.countAll(row, multi)
 			s := scored{score: score, doc: doc}
 			switch o {
 			case byTitle:
@@ -186,21 +242,17 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 				keep(top, need, s)
 			}
 			if perGroup > 0 {
-				pub := noOrdinal
-				for _, v := range vals {
-					if fieldOf[v] == pubField {
-						pub = v
+				if pub := row[publisherSlot]; pub != lastPub {
+					lastPub, lastGroup = pub, groups[pub]
+					if lastGroup == nil {
+						lastGroup = &topHeap{r: rk}
+						groups[pub] = lastGroup
 					}
 				}
-				g := groups[pub]
-				if g == nil {
-					g = &topHeap{r: rk}
-					groups[pub] = g
-				}
-				keep(g, perGroup, s)
+				keep(lastGroup, perGroup, s)
 			}
-		} else if fail&(fail-1) == 0 {
-			f.countFacet(vals, fail)
+		} else if fail&(fail-1) == 0 && fail != fromTotals {
+			f.countFacet(row, multi, fail)
 		}
 	}
 	if text == nil {
@@ -212,6 +264,14 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, err
 	}
+	if fromTotals != 0 {
+		all, _ := p.totals(f)
+		for o, n := range all {
+			if uint32(1)<<f.fieldOf[o] == fromTotals {
+				f.counts[o] = n
+			}
+		}
+	}
 	sort.Slice(top.ms, func(i, j int) bool { return rk.better(top.ms[i], top.ms[j]) })
 	p.top = top.ms
 	for _, g := range groups {
@@ -221,32 +281,84 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 	return p, nil
 }
 
-// keep adds s to the heap h of the best n.
-func keep(h *topHeap, n int, s scored) {
-	if len(h.ms) < n {
-		heap.Push(h, s)
-	} else if h.r.better(s, h.ms[0]) {
-		h.ms[0] = s
-		heap.Fix(h, 0)
-	}
-}
-
 // uniqueScored sorts matches best first (by score) and drops repeats.
 func uniqueScored(ms []scored) []scored {
 	sort.Slice(ms, func(i, j int) bool { return byScoreOnly.better(ms[i], ms[j]) })
 	return slices.CompactFunc(ms, func(a, b scored) bool { return a.doc == b.doc })
 }
 
+// totals counts the facets of every live document of the wanted type
+// from the segments' totals, and returns them and how many documents
+// there are.
+func (p *fastPage) totals(f *filter) ([]uint32, uint64) {
+	counts := make([]uint32, len(f.counts))
+	total := uint64(0)
+	for i, ss := range p.snap.Segments() {
+		sc := p.cols[i]
+		for typ, n := range sc.totals {
+			if !f.anyType && typ != f.typeOrd {
+				continue
+			}
+			for o, c := range n {
+				counts[o] += c
+			}
+			total += uint64(n[typ])
+		}
+		// Deleted documents are in the totals: take them away.
+		if del := ss.Deleted(); del != nil && !del.IsEmpty() {
+			it := del.Iterator()
+			for it.HasNext() {
+				d := uint64(it.Next())
+				if f.anyType || sc.rows[d*rowWidth+typeSlot] == f.typeOrd {
+					sc.addTo(counts, d, ^uint32(0))
+					total--
+				}
+			}
+		}
+	}
+	return counts, total
+}
+
+// first keeps the first need live documents of the wanted type after the
+// cursor, in index order, with score 1.
+func (p *fastPage) first(top *topHeap, need int, after *scored, f *filter) {
+	for i, ss := range p.snap.Segments() {
+		if len(top.ms) >= need {
+			return
+		}
+		sc := p.cols[i]
+		it := ss.DocNumbersLive().Iterator()
+		if after != nil && after.doc >= p.offs[i] {
+			if after.doc+1 >= p.offs[i+1] {
+				continue
+			}
+			it.AdvanceIfNeeded(uint32(after.doc + 1 - p.offs[i]))
+		}
+		for len(top.ms) < need && it.HasNext() {
+			d := uint64(it.Next())
+			if f.anyType || sc.rows[d*rowWidth+typeSlot] == f.typeOrd {
+				top.ms = append(top.ms, scored{score: 1, doc: p.offs[i] + d})
+			}
+		}
+	}
+}
+
 // scanAll visits every live document, each with score 1.
 func (p *fastPage) scanAll(ctx context.Context, visit func(uint64, float64, *segColumns, uint64)) error {
+	buf := make([]uint32, 4096)
 	for i, ss := range p.snap.Segments() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		it := ss.DocNumbersLive().Iterator()
-		for it.HasNext() {
-			d := uint64(it.Next())
-			visit(p.offs[i]+d, 1, p.cols[i], d)
+		it := ss.DocNumbersLive().ManyIterator()
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			n := it.NextMany(buf)
+			if n == 0 {
+				break
+			}
+			for _, d := range buf[:n] {
+				visit(p.offs[i]+uint64(d), 1, p.cols[i], uint64(d))
+			}
 		}
 	}
 	return nil
@@ -291,20 +403,13 @@ func (p *fastPage) scanQuery(ctx context.Context, x *Index, q query.Query, visit
 // diversified reorders matches (best first) by a score that decays with
 // each earlier match from the same dataset and from the same publisher, as
 // diversified does for hits, reading both from the columns.
-func (p *fastPage) diversified(ms []scored, dataset, publisher uint8, fieldOf []uint8) []scored {
+func (p *fastPage) diversified(ms []scored) []scored {
 	perDataset := map[uint32]int{}
 	perPublisher := map[uint32]int{}
 	out := make([]scored, len(ms))
 	for i, m := range ms {
-		ds, pub := noOrdinal, noOrdinal
-		for _, v := range p.valuesOf(m.doc) {
-			switch fieldOf[v] {
-			case dataset:
-				ds = v
-			case publisher:
-				pub = v
-			}
-		}
+		row := p.rowOf(m.doc)
+		ds, pub := row[datasetSlot], row[publisherSlot]
 		out[i] = scored{score: m.score * math.Pow(decayDataset, float64(perDataset[ds])) * math.Pow(decaySource, float64(perPublisher[pub])), doc: m.doc}
 		perDataset[ds]++
 		perPublisher[pub]++
@@ -324,10 +429,10 @@ func (p *fastPage) idOf(doc uint64) string {
 	return string(b)
 }
 
-// valuesOf returns the column values of a document.
-func (p *fastPage) valuesOf(doc uint64) []uint32 {
+// rowOf returns the single-valued columns of a document.
+func (p *fastPage) rowOf(doc uint64) []uint32 {
 	seg := sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
-	return p.cols[seg].of(doc - p.offs[seg])
+	return p.cols[seg].row(doc - p.offs[seg])
 }
 
 // hits loads the stored hits of the given matches.
@@ -388,7 +493,8 @@ type filter struct {
 	fieldOf []uint8
 	selBit  []uint32 // ordinal → the bit of its facet if it is selected
 	want    uint32   // the bits of the facets with a selection
-	typeOrd uint32   // ordinal of the wanted record type
+	rowBit  [rowWidth]uint32
+	typeOrd uint32 // ordinal of the wanted record type
 	anyType bool
 	counts  []uint32 // ordinal → count
 }
@@ -398,13 +504,18 @@ func (x *Index) newFilter(req *catalog.SearchRequest) (*filter, error) {
 	f := &filter{values: values, fieldOf: fieldOf, selBit: make([]uint32, len(values)),
 		counts: make([]uint32, len(values))}
 	for i, name := range catalog.FacetNames() {
+		bit := uint32(1) << i
+		for s, field := range rowFields() {
+			if field == name {
+				f.rowBit[s] = bit
+			}
+		}
 		sel := req.Filters[name]
 		if len(sel) == 0 {
 			continue
 		}
 		// A value no record has selects nothing: every record fails the
 		// facet, and so still counts for it.
-		bit := uint32(1) << i
 		f.want |= bit
 		for _, v := range sel {
 			if o, ok := x.cols.lookup(uint8(i), v); ok && int(o) < len(values) {
@@ -429,34 +540,48 @@ const noOrdinal = ^uint32(0)
 // type fails more than one "facet", so it counts nowhere.
 const typeBits = 3 << 30
 
-// fails returns the facets (bits) whose selection vals do not meet.
-func (f *filter) fails(vals []uint32) uint32 {
-	passed := uint32(0)
-	typeOK := f.anyType
-	for _, v := range vals {
-		passed |= f.selBit[v]
-		if v == f.typeOrd {
-			typeOK = true
+// Places in a row (see rowFields).
+const (
+	publisherSlot = 0
+	datasetSlot   = 1
+)
+
+// fails returns the facets (bits) whose selection a record with the given
+// row and other values does not meet.
+func (f *filter) fails(row, multi []uint32) uint32 {
+	var fail uint32
+	if f.want != 0 {
+		passed := f.selBit[row[0]] | f.selBit[row[1]] | f.selBit[row[2]] | f.selBit[row[3]] | f.selBit[row[4]]
+		for _, v := range multi {
+			passed |= f.selBit[v]
 		}
+		fail = f.want &^ passed
 	}
-	fail := f.want &^ passed
-	if !typeOK {
+	if !f.anyType && row[typeSlot] != f.typeOrd {
 		fail |= typeBits
 	}
 	return fail
 }
 
-// countAll counts every facet value of a hit.
-func (f *filter) countAll(vals []uint32) {
-	for _, v := range vals {
+// countAll counts every facet value of a match.
+func (f *filter) countAll(row, multi []uint32) {
+	for _, v := range row {
+		f.counts[v]++
+	}
+	for _, v := range multi {
 		f.counts[v]++
 	}
 }
 
 // countFacet counts the values of the one facet a match fails.
-func (f *filter) countFacet(vals []uint32, bit uint32) {
-	for _, v := range vals {
-		if uint32(1)<<f.fieldOf[v] == bit { // the type field's bit is no facet's
+func (f *filter) countFacet(row, multi []uint32, bit uint32) {
+	for i, v := range row {
+		if f.rowBit[i] == bit { // the type's bit is no facet's
+			f.counts[v]++
+		}
+	}
+	for _, v := range multi {
+		if uint32(1)<<f.fieldOf[v] == bit {
 			f.counts[v]++
 		}
 	}

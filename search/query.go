@@ -171,8 +171,7 @@ func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq q
 		n := min(diversifyWindow, len(order))
 		window := append(slices.Clone(order[:n]), p.groupTop...)
 		window = uniqueScored(window)
-		_, fieldOf := x.cols.dict()
-		window = p.diversified(window, columnIndex(catalog.FacetDataset), columnIndex(catalog.FacetPublisher), fieldOf)
+		window = p.diversified(window)
 		// Past the window, the plain order, without what the window showed.
 		shown := make(map[uint64]bool, len(window))
 		for _, m := range window {
