@@ -39,6 +39,8 @@ type Index struct {
 
 	persist sync.Mutex // serialises writing the labels with their batch
 
+	compact compactor
+
 	batches, indexed, deleted atomic.Uint64 // writes since Open
 }
 
@@ -97,7 +99,11 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 	}
 	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache()}
 	if fresh {
-		return x, idx.SetInternal([]byte(internalVersion), []byte(mappingVersion))
+		if err := idx.SetInternal([]byte(internalVersion), []byte(mappingVersion)); err != nil {
+			return nil, err
+		}
+		x.compact.start(x)
+		return x, nil
 	}
 	v, err := idx.GetInternal([]byte(internalVersion))
 	if err != nil {
@@ -113,6 +119,7 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 			return nil, fmt.Errorf("facet labels: %w", err)
 		}
 	}
+	x.compact.start(x)
 	return x, nil
 }
 
@@ -130,8 +137,10 @@ func (x *Index) reader() (index.IndexReader, error) {
 	return ix.Reader()
 }
 
-// Close stops the facet columns' background builds and closes the index.
+// Close stops the background compaction and facet column builds and
+// closes the index.
 func (x *Index) Close() error {
+	x.compact.close()
 	x.cols.close()
 	return x.idx.Close()
 }
@@ -151,6 +160,7 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 	defer x.cache.clear()
 	x.batches.Add(1)
 	x.indexed.Add(uint64(len(docs)))
+	x.compact.wrote(len(docs))
 	if !x.mergeLabels(learned) {
 		return x.idx.Batch(b)
 	}
@@ -218,6 +228,7 @@ func (x *Index) Delete(ctx context.Context, source string, iris []string) error 
 	defer x.cache.clear()
 	x.batches.Add(1)
 	x.deleted.Add(uint64(len(iris)))
+	x.compact.wrote(len(iris))
 	return x.idx.Batch(b)
 }
 

@@ -13,7 +13,8 @@ import (
 
 // Rebuild makes a new index at path from the live records of store. It
 // builds in a folder beside path and renames it into place only when the
-// build is complete, so a failed rebuild leaves the old index as it was.
+// build is complete and compacted, so a failed rebuild leaves the old
+// index as it was.
 // The caller must not have the index at path open. It returns the number of
 // documents indexed.
 func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error) {
@@ -26,6 +27,9 @@ func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error)
 		return 0, fmt.Errorf("rebuild index: %w", err)
 	}
 	n, err := Fill(ctx, x, store)
+	if err == nil {
+		_, err = x.Compact(ctx)
+	}
 	if cerr := x.Close(); err == nil {
 		err = cerr
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -173,5 +174,38 @@ func TestOpenNotAnIndex(t *testing.T) {
 	}
 	if errors.Is(err, search.ErrStale) {
 		t.Errorf("Open(a plain file) = %v; want an error other than ErrStale", err)
+	}
+}
+
+func TestCompact(t *testing.T) {
+	ctx := context.Background()
+	x, err := search.Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for _, d := range corpus() { // a segment per document
+		index(t, x, []catalog.Document{d})
+	}
+	want := run(t, x, catalog.SearchRequest{Query: "svangerskapslengde"})
+	if want.Total == 0 {
+		t.Fatal("Search(svangerskapslengde) found nothing")
+	}
+	before, err := x.Compact(ctx)
+	if err != nil {
+		t.Fatalf("Compact() = %v", err)
+	}
+	if before < 2 {
+		t.Fatalf("Compact() found %d segments after %d batches; want several", before, len(corpus()))
+	}
+	if n, err := x.Compact(ctx); err != nil || n != 1 {
+		t.Errorf("Compact() again found %d segments, %v; want 1", n, err)
+	}
+	got := run(t, x, catalog.SearchRequest{Query: "svangerskapslengde"})
+	if got.Total != want.Total || !slices.Equal(identifiers(got.Hits), identifiers(want.Hits)) {
+		t.Errorf("after Compact: %d hits %v; before: %d hits %v", got.Total, identifiers(got.Hits), want.Total, identifiers(want.Hits))
+	}
+	if n, _ := x.Count(); n != uint64(len(corpus())) {
+		t.Errorf("Count() after Compact = %d; want %d", n, len(corpus()))
 	}
 }
