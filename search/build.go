@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"github.com/blevesearch/vellum/levenshtein"
 	"strings"
 	"unicode/utf8"
 
@@ -42,9 +43,11 @@ const maxNamedDatasets = 50
 type builder struct {
 	x      *Index
 	ctx    context.Context
-	reader index.IndexReader // for term counts, opened on first use
-	single bool              // the query is one word: its exact name match counts most
-	marks  *marks            // what to highlight; nil while building what must not match
+	reader index.IndexReader           // for term counts, opened on first use
+	single bool                        // the query is one word: its exact name match counts most
+	marks  *marks                      // what to highlight; nil while building what must not match
+	near   map[string][]nearTerm       // nearTerms by field, term and edits
+	dfas   map[string]*levenshtein.DFA // Levenshtein automata by term and edits
 }
 
 // unit is a part of a query that matches as one: a clause, or a run of
@@ -376,10 +379,6 @@ func (b *builder) correctionSynonyms(w string) []string {
 	if err := b.open(); err != nil {
 		return nil
 	}
-	fuzzy, ok := b.reader.(index.IndexReaderFuzzy)
-	if !ok {
-		return nil
-	}
 	var out []string
 	for _, f := range fieldsOf(fieldTitle) {
 		if f.analyzer == analyzerOther {
@@ -389,19 +388,14 @@ func (b *builder) correctionSynonyms(w string) []string {
 		if term == "" {
 			continue
 		}
-		dict, err := fuzzy.FieldDictFuzzy(f.name, term, edits, "")
+		near, err := b.nearTerms(f.name, term, edits)
 		if err != nil {
 			continue
 		}
-		for i := 0; i < maxCorrections; i++ {
-			e, err := dict.Next()
-			if err != nil || e == nil {
-				break
-			}
-			b.marks.addTerm(f.analyzer, e.Term)
-			out = append(out, b.x.expand.synonymsOfStem(f.analyzer, e.Term)...)
+		for _, t := range near[:min(len(near), maxCorrections)] {
+			b.marks.addTerm(f.analyzer, t.term)
+			out = append(out, b.x.expand.synonymsOfStem(f.analyzer, t.term)...)
 		}
-		dict.Close()
 	}
 	return out
 }
@@ -548,18 +542,21 @@ func (b *builder) fuzzyQueries(w string) []query.Query {
 		if !strings.HasPrefix(f.name, fieldTitle) && !strings.HasPrefix(f.name, fieldCodes) {
 			continue
 		}
-		seen := map[string]bool{}
-		for _, term := range []string{strings.ToLower(fold(w)), firstTerm(b.x.analyze(f.analyzer, w))} {
-			if term == "" || seen[term] {
-				continue
-			}
-			seen[term] = true
-			q := bleve.NewFuzzyQuery(term)
-			q.SetField(f.name)
-			q.SetFuzziness(edits)
-			q.SetBoost(f.boost * boostFuzzy)
-			out = append(out, q)
+		term := firstTerm(b.x.analyze(f.analyzer, w))
+		if term == "" {
+			continue
 		}
+		near, err := b.nearTerms(f.name, term, edits)
+		if err != nil || len(near) == 0 {
+			continue
+		}
+		// As Bleve's fuzzy query: each known term for 1/(edits+1).
+		var any []query.Query
+		for _, t := range near {
+			b.marks.addTerm(f.analyzer, t.term)
+			any = append(any, boosted(termQuery(f.name, t.term), f.boost*boostFuzzy/float64(t.edits+1)))
+		}
+		out = append(out, bleve.NewDisjunctionQuery(any...))
 	}
 	return out
 }
@@ -628,12 +625,18 @@ func (b *builder) fieldQuery(c clause) (query.Query, error) {
 // all the words of text, so that "pasientregister" also finds the variables
 // of the patient register: variable documents do not repeat their
 // dataset's title, which would cost every one of them an analysed field.
+// The dataset documents carry their titles a second time, in fields of
+// their own, so that this costs no walk through the variables' titles.
 func (b *builder) datasetsNamed(text string) ([]string, error) {
-	titles := b.allWords(fieldsOf(fieldTitle), text, 1)
-	if titles == nil {
+	var fields []textField
+	for _, f := range fieldsOf(fieldTitle) {
+		f.name = fieldDatasetName + strings.TrimPrefix(f.name, fieldTitle)
+		fields = append(fields, f)
+	}
+	q := b.allWords(fields, text, 1)
+	if q == nil {
 		return nil, nil
 	}
-	q := bleve.NewConjunctionQuery(termQuery(fieldType, string(catalog.KindDataset)), titles)
 	sr := bleve.NewSearchRequestOptions(q, maxNamedDatasets, 0, false)
 	sr.Fields = []string{fieldHit}
 	res, err := b.x.idx.SearchInContext(b.ctx, sr)

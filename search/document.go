@@ -81,6 +81,7 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 		hit.Title, hit.Description = ds.Title, ds.Description
 		hit.Temporal = ds.Temporal
 		title, desc = ds.Title, ds.Description
+		addText(f, fieldDatasetName, title, langs)
 		var kw []string
 		for _, words := range ds.Keywords {
 			kw = append(kw, words...)

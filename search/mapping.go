@@ -10,7 +10,7 @@ import (
 // mappingVersion changes whenever the index mapping or the document shape
 // changes; an index with another version is rebuilt from the store. The
 // lexicon's version is part of it, since the analyzers use its word lists.
-var mappingVersion = "6." + lexiconVersion()
+var mappingVersion = "7." + lexiconVersion()
 
 func lexiconVersion() string {
 	lex, err := lexicon.Default()
@@ -43,9 +43,10 @@ const (
 	fieldType        = "type"
 	fieldNameLower   = "name_lower"
 	fieldIdentifier  = "identifier"
-	fieldTitle       = "title_"       // + language suffix
-	fieldDescription = "description_" // + language suffix
-	fieldCodes       = "codes_"       // + language suffix
+	fieldTitle       = "title_"         // + language suffix
+	fieldDescription = "description_"   // + language suffix
+	fieldCodes       = "codes_"         // + language suffix
+	fieldDatasetName = "dataset_title_" // + language suffix; on a dataset's own document only
 	fieldKeywords    = "keywords"
 	fieldPublisher   = "publisher_text" // the publisher's name, analysed
 	fieldSuggest     = "suggest"        // titles and the name, lowercased, for suggestions
@@ -100,6 +101,7 @@ func newMapping() mapping.IndexMapping {
 		text(fieldTitle+l.suffix, l.analyzer, true)
 		text(fieldDescription+l.suffix, l.analyzer, true)
 		text(fieldCodes+l.suffix, l.analyzer, false)
+		text(fieldDatasetName+l.suffix, l.analyzer, false)
 	}
 	hit := bleve.NewTextFieldMapping()
 	hit.Index = false
