@@ -684,8 +684,32 @@ func (b *builder) count(field string, terms []string) (uint64, error) {
 }
 
 func boostedQuery(q query.Query, boost float64) query.Query {
-	if bq, ok := q.(query.BoostableQuery); ok && boost != 1 {
-		bq.SetBoost(boost)
+	if boost == 1 {
+		return q
+	}
+	// Bleve scores a conjunction or disjunction as the sum of its parts and
+	// ignores a boost set on it: the boost goes to the leaves.
+	switch c := q.(type) {
+	case *query.DisjunctionQuery:
+		for _, p := range c.Disjuncts {
+			boostedQuery(p, boost)
+		}
+		return q
+	case *query.ConjunctionQuery:
+		for _, p := range c.Conjuncts {
+			boostedQuery(p, boost)
+		}
+		return q
+	case *query.BooleanQuery:
+		for _, p := range []query.Query{c.Must, c.Should} {
+			if p != nil {
+				boostedQuery(p, boost)
+			}
+		}
+		return q
+	}
+	if bq, ok := q.(query.BoostableQuery); ok {
+		bq.SetBoost(bq.Boost() * boost)
 	}
 	return q
 }
