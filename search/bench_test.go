@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -201,4 +203,53 @@ func reportPercentiles(b *testing.B, took []time.Duration) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// TestSplitSearch checks that a search split over several cores finds
+// what one pass finds: totals, facet counts, hits and their order.
+func TestSplitSearch(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	x, err := search.Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	search.WithoutCache(x)
+	index(t, x, benchCorpus())
+	// One segment, so that merges cannot renumber the documents (and move
+	// ties) between the two searches.
+	if _, err := x.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	reqs := []catalog.SearchRequest{
+		{Query: "blodtrykk"}, {Query: "alder"}, {Query: "body weight"}, {Query: "høyde", Page: 3},
+		{Query: "runde", Filters: map[string][]string{catalog.FacetPublisher: {"Folkehelseinstituttet"}}},
+		{Query: "blodtrykk -diastolisk", Type: catalog.KindVariable},
+		{Filters: map[string][]string{catalog.FacetDatatype: {"date", "integer"}}},
+		{Filters: map[string][]string{catalog.FacetDatatype: {"date"}, catalog.FacetAccessRights: {"PUBLIC"}}},
+	}
+	for i := range reqs {
+		reqs = append(reqs, reqs[i])
+		reqs[len(reqs)-1].Size, reqs[len(reqs)-1].Page = 100, 3 // the end of the list too
+	}
+	for _, req := range reqs {
+		one, split := req, req
+		restore := search.SplitAfter(1 << 62)
+		want := run(t, x, one)
+		restore()
+		restore = search.SplitAfter(1)
+		got := run(t, x, split)
+		restore()
+		if want.Total == 0 {
+			t.Errorf("Search(%s) found nothing", describe(req))
+		}
+		if got.Total != want.Total || !slices.Equal(identifiers(got.Hits), identifiers(want.Hits)) {
+			t.Errorf("Search(%s) split: %d %v; in one pass: %d %v", describe(req), got.Total, identifiers(got.Hits), want.Total, identifiers(want.Hits))
+		}
+		for name, fc := range want.Facets {
+			if !reflect.DeepEqual(fc, got.Facets[name]) {
+				t.Errorf("Search(%s) split: facet %s %v; in one pass: %v", describe(req), name, got.Facets[name], fc)
+			}
+		}
+	}
 }

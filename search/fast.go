@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -212,8 +215,6 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		p.facets = f.result(x)
 		return p, nil
 	}
-	groups := map[uint32]*topHeap{}
-	lastPub, lastGroup := noOrdinal, (*topHeap)(nil)
 	// A record that fails that facet counts nowhere else: when it is a
 	// row's field, skip such records at once.
 	slot := -1
@@ -222,48 +223,13 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 			slot = i
 		}
 	}
-	visit := func(doc uint64, score float64, sc *segColumns, local uint64) {
-		if slot >= 0 && f.selBit[sc.rows[local*rowWidth+uint64(slot)]] == 0 {
-			return
-		}
-		row, multi := sc.row(local), sc.multi(local)
-		fail := f.fails(row, multi)
-		if fail == 0 {
-			p.total++
-			f.countAll(row, multi)
-			s := scored{score: score, doc: doc}
-			switch o {
-			case byTitle:
-				s.key = sc.title[local]
-			case byModified:
-				s.key = sc.modified[local]
-			}
-			if need > 0 && (after == nil || rk.better(*after, s)) {
-				keep(top, need, s)
-			}
-			if perGroup > 0 {
-				if pub := row[publisherSlot]; pub != lastPub {
-					lastPub, lastGroup = pub, groups[pub]
-					if lastGroup == nil {
-						lastGroup = &topHeap{r: rk}
-						groups[pub] = lastGroup
-					}
-				}
-				keep(lastGroup, perGroup, s)
-			}
-		} else if fail&(fail-1) == 0 && fail != fromTotals {
-			f.countFacet(row, multi, fail)
-		}
-	}
-	if text == nil {
-		err = p.scanAll(ctx, visit)
-	} else {
-		err = p.scanQuery(ctx, x, text, visit)
-	}
-	if err != nil {
+	w := &scan{f: f, o: o, rk: rk, need: need, perGroup: perGroup, after: after, fromTotals: fromTotals,
+		slot: slot, top: top, groups: map[uint32]*topHeap{}, lastPub: noOrdinal}
+	if err := p.run(ctx, x, text, w); err != nil {
 		r.Close()
 		return nil, err
 	}
+	p.total = w.total
 	if fromTotals != 0 {
 		all, _ := p.totals(f)
 		for o, n := range all {
@@ -274,7 +240,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 	}
 	sort.Slice(top.ms, func(i, j int) bool { return rk.better(top.ms[i], top.ms[j]) })
 	p.top = top.ms
-	for _, g := range groups {
+	for _, g := range w.groups {
 		p.groupTop = append(p.groupTop, g.ms...)
 	}
 	p.facets = f.result(x)
@@ -285,6 +251,193 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 func uniqueScored(ms []scored) []scored {
 	sort.Slice(ms, func(i, j int) bool { return byScoreOnly.better(ms[i], ms[j]) })
 	return slices.CompactFunc(ms, func(a, b scored) bool { return a.doc == b.doc })
+}
+
+// scan is the state of a pass over matches: the facet counts, the best
+// matches and the best few of each publisher among what it visits.
+type scan struct {
+	f          *filter
+	o          order
+	rk         *ranker
+	need       int
+	perGroup   int
+	after      *scored
+	fromTotals uint32 // the facet counted from the totals, if any
+	slot       int    // its place in a row, or -1
+
+	total     uint64
+	top       *topHeap
+	groups    map[uint32]*topHeap // by publisher
+	lastPub   uint32
+	lastGroup *topHeap
+}
+
+// visit takes one live document with its score.
+func (w *scan) visit(doc uint64, score float64, sc *segColumns, local uint64) {
+	f := w.f
+	if w.slot >= 0 && f.selBit[sc.rows[local*rowWidth+uint64(w.slot)]] == 0 {
+		return
+	}
+	row, multi := sc.row(local), sc.multi(local)
+	fail := f.fails(row, multi)
+	if fail != 0 {
+		if fail&(fail-1) == 0 && fail != w.fromTotals {
+			f.countFacet(row, multi, fail)
+		}
+		return
+	}
+	w.total++
+	f.countAll(row, multi)
+	s := scored{score: score, doc: doc}
+	switch w.o {
+	case byTitle:
+		s.key = sc.title[local]
+	case byModified:
+		s.key = sc.modified[local]
+	}
+	if w.need > 0 && (w.after == nil || w.rk.better(*w.after, s)) {
+		keep(w.top, w.need, s)
+	}
+	if w.perGroup > 0 {
+		if pub := row[publisherSlot]; pub != w.lastPub {
+			w.lastPub, w.lastGroup = pub, w.groups[pub]
+			if w.lastGroup == nil {
+				w.lastGroup = &topHeap{r: w.rk}
+				w.groups[pub] = w.lastGroup
+			}
+		}
+		keep(w.lastGroup, w.perGroup, s)
+	}
+}
+
+// fork returns a pass like w with nothing seen yet.
+func (w *scan) fork() *scan {
+	f := *w.f
+	f.counts = make([]uint32, len(w.f.counts))
+	return &scan{f: &f, o: w.o, rk: w.rk, need: w.need, perGroup: w.perGroup, after: w.after,
+		fromTotals: w.fromTotals, slot: w.slot, top: &topHeap{r: w.rk}, groups: map[uint32]*topHeap{}, lastPub: noOrdinal}
+}
+
+// merge adds what o saw to w.
+func (w *scan) merge(o *scan) {
+	w.total += o.total
+	for i, n := range o.f.counts {
+		w.f.counts[i] += n
+	}
+	for _, m := range o.top.ms {
+		keep(w.top, w.need, m)
+	}
+	for pub, g := range o.groups {
+		mine := w.groups[pub]
+		if mine == nil {
+			mine = &topHeap{r: w.rk}
+			w.groups[pub] = mine
+		}
+		for _, m := range g.ms {
+			keep(mine, w.perGroup, m)
+		}
+	}
+}
+
+// A pass over many matches is shared by the cores: the document numbers
+// are cut into chunks, and each pass takes the next chunk left until none
+// is. A search starts with one pass and adds the others once it has seen
+// splitAfter matches (so a narrow query never pays for a second searcher),
+// a listing without text at once. Only score order splits, since title and
+// modified ties look document ids up in a map of the page.
+var splitAfter = 4096
+
+// chunkCount is how many chunks a pass is cut into: enough that a register
+// whose records lie together is shared too.
+const chunkCount = 64
+
+// maxParallel caps the passes of one search.
+const maxParallel = 4
+
+// chunks hands out parts of the document numbers, in increasing order.
+type chunks struct {
+	next      atomic.Uint64
+	size, end uint64
+}
+
+func newChunks(end uint64) *chunks {
+	return &chunks{size: max(1, (end+chunkCount-1)/chunkCount), end: end}
+}
+
+// take returns the next chunk, [lo, hi), if any is left.
+func (c *chunks) take() (lo, hi uint64, ok bool) {
+	lo = (c.next.Add(1) - 1) * c.size
+	if lo >= c.end {
+		return 0, 0, false
+	}
+	return lo, min(lo+c.size, c.end), true
+}
+
+// run visits the matches of text (nil: every live document) with w, shared
+// with further passes when there are many.
+func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan) error {
+	c := newChunks(p.offs[len(p.offs)-1])
+	parts := 1
+	if w.o == byScore {
+		parts = min(runtime.GOMAXPROCS(0), maxParallel)
+	}
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	var scans []*scan
+	var once sync.Once
+	// pass runs one more pass, with its own searcher.
+	pass := func(sw *scan) {
+		var err error
+		if text == nil {
+			err = p.scanAll(ctx, c, sw.visit)
+		} else {
+			var s bsearch.Searcher
+			if s, err = text.Searcher(ctx, p.snap, x.idx.Mapping(), bsearch.SearcherOptions{}); err == nil {
+				err = p.scanQuery(ctx, s, c, sw.visit, nil)
+				s.Close()
+			}
+		}
+		if err != nil {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+		}
+	}
+	split := func() {
+		once.Do(func() {
+			for range parts - 1 {
+				sw := w.fork()
+				scans = append(scans, sw)
+				wg.Go(func() { pass(sw) })
+			}
+		})
+	}
+	var err error
+	if text == nil {
+		if c.end >= uint64(splitAfter) {
+			split()
+		}
+		err = p.scanAll(ctx, c, w.visit)
+	} else {
+		var s bsearch.Searcher
+		if s, err = text.Searcher(ctx, p.snap, x.idx.Mapping(), bsearch.SearcherOptions{}); err == nil {
+			err = p.scanQuery(ctx, s, c, w.visit, func(seen int) {
+				if seen >= splitAfter {
+					split()
+				}
+			})
+			s.Close()
+		}
+	}
+	wg.Wait()
+	if err := errors.Join(append(errs, err)...); err != nil {
+		return err
+	}
+	for _, o := range scans {
+		w.merge(o)
+	}
+	return nil
 }
 
 // totals counts the facets of every live document of the wanted type
@@ -343,60 +496,97 @@ func (p *fastPage) first(top *topHeap, need int, after *scored, f *filter) {
 	}
 }
 
-// scanAll visits every live document, each with score 1.
-func (p *fastPage) scanAll(ctx context.Context, visit func(uint64, float64, *segColumns, uint64)) error {
-	buf := make([]uint32, 4096)
-	for i, ss := range p.snap.Segments() {
-		it := ss.DocNumbersLive().ManyIterator()
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
+// scanAll visits every live document of the chunks it takes from c, each
+// with score 1.
+func (p *fastPage) scanAll(ctx context.Context, c *chunks, visit func(uint64, float64, *segColumns, uint64)) error {
+	for {
+		lo, hi, ok := c.take()
+		if !ok {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i, ss := range p.snap.Segments() {
+			if p.offs[i+1] <= lo || p.offs[i] >= hi {
+				continue
 			}
-			n := it.NextMany(buf)
-			if n == 0 {
-				break
+			it := ss.DocNumbersLive().Iterator()
+			if lo > p.offs[i] {
+				it.AdvanceIfNeeded(uint32(lo - p.offs[i]))
 			}
-			for _, d := range buf[:n] {
-				visit(p.offs[i]+uint64(d), 1, p.cols[i], uint64(d))
+			for it.HasNext() {
+				d := uint64(it.Next())
+				doc := p.offs[i] + d
+				if doc >= hi {
+					break
+				}
+				visit(doc, 1, p.cols[i], d)
 			}
 		}
 	}
-	return nil
 }
 
-// checkEvery is how many matches pass between checks of the context.
+// checkEvery is how many documents pass between checks of the context.
 const checkEvery = 4096
 
-// scanQuery visits the matches of q with their scores.
-func (p *fastPage) scanQuery(ctx context.Context, x *Index, q query.Query, visit func(uint64, float64, *segColumns, uint64)) error {
-	s, err := q.Searcher(ctx, p.snap, x.idx.Mapping(), bsearch.SearcherOptions{})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
+// scanQuery visits, with their scores, the matches of s in the chunks it
+// takes from c; progress, if not nil, learns how many it has visited
+// every so often.
+func (p *fastPage) scanQuery(ctx context.Context, s bsearch.Searcher, c *chunks, visit func(uint64, float64, *segColumns, uint64), progress func(int)) error {
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: p.snap}
-	seg := 0
-	n := 0
+	seg, n := 0, 0
+	var dm *bsearch.DocumentMatch
+	var err error
+	started := false
 	for {
-		dm, err := s.Next(sctx)
+		lo, hi, ok := c.take()
+		if !ok {
+			return nil
+		}
+		// Move on to the chunk (a searcher only goes forward).
+		if !started || (dm != nil && binary.BigEndian.Uint64(dm.IndexInternalID) < lo) {
+			if dm != nil {
+				sctx.DocumentMatchPool.Put(dm)
+			}
+			if dm, err = s.Advance(sctx, binary.BigEndian.AppendUint64(nil, lo)); err != nil {
+				return err
+			}
+			started = true
+		}
+		for ; dm != nil; dm, err = s.Next(sctx) {
+			if err != nil {
+				return err
+			}
+			doc := binary.BigEndian.Uint64(dm.IndexInternalID)
+			if doc >= hi {
+				break
+			}
+			if n++; n%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if progress != nil {
+					progress(n)
+				}
+			}
+			// Matches come in document order: move on to the segment that holds doc.
+			if doc < p.offs[seg] || doc >= p.offs[seg+1] {
+				seg = sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
+			}
+			// A score is a sum whose order of terms can differ by where a
+			// searcher started, which changes its last bits: rounded to a
+			// float32, equal scores stay equal, and their ties fall in
+			// index order however the pass was shared.
+			visit(doc, float64(float32(dm.Score)), p.cols[seg], doc-p.offs[seg])
+			sctx.DocumentMatchPool.Put(dm)
+		}
 		if err != nil {
 			return err
 		}
 		if dm == nil {
-			return nil
+			return nil // no more matches, in this chunk or after it
 		}
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		doc := binary.BigEndian.Uint64(dm.IndexInternalID)
-		// Matches come in document order: move on to the segment that holds doc.
-		if doc < p.offs[seg] || doc >= p.offs[seg+1] {
-			seg = sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
-		}
-		visit(doc, dm.Score, p.cols[seg], doc-p.offs[seg])
-		sctx.DocumentMatchPool.Put(dm)
 	}
 }
 
