@@ -4,8 +4,10 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/katalog/katalog/catalog"
 )
 
@@ -88,11 +90,11 @@ func (x *Index) highlightHits(m *marks, hits []catalog.SearchHit) {
 func (x *Index) markText(m *marks, analyzer, s string, cut bool) string {
 	type span struct{ start, end int }
 	var spans []span
-	for _, t := range x.analyze(analyzer, s) {
-		if m.match(analyzer, string(t.Term)) {
-			spans = append(spans, span{t.Start, t.End})
+	x.words.each(x, analyzer, s, func(term string, start, end int) {
+		if m.match(analyzer, term) {
+			spans = append(spans, span{start, end})
 		}
-	}
+	})
 	if len(spans) == 0 {
 		return ""
 	}
@@ -144,4 +146,60 @@ func wordEnd(s string, i int) int {
 		return i + j
 	}
 	return len(s)
+}
+
+// wordCache remembers how an analyzer's token filters read a word. The
+// words of titles and descriptions repeat from record to record, and the
+// filters (stemming, compounds) cost most of marking a page of hits; they
+// read each token on its own, so a word reads the same wherever it stands.
+type wordCache struct {
+	mu    sync.Mutex
+	words map[string][]wordTerm // analyzer name + "\x00" + token → terms
+}
+
+// wordTerm is a term a token gives, with its place relative to the
+// token's start.
+type wordTerm struct {
+	term       string
+	start, end int
+}
+
+// wordCacheMax bounds the words remembered; when full, it starts again.
+const wordCacheMax = 200_000
+
+// each calls fn with every term the analyzer reads in s and where it
+// stands in s.
+func (c *wordCache) each(x *Index, analyzer, s string, fn func(term string, start, end int)) {
+	a, ok := x.idx.Mapping().AnalyzerNamed(analyzer).(*analysis.DefaultAnalyzer)
+	if !ok || a.CharFilters != nil {
+		for _, t := range x.analyze(analyzer, s) {
+			fn(string(t.Term), t.Start, t.End)
+		}
+		return
+	}
+	for _, tok := range a.Tokenizer.Tokenize([]byte(s)) {
+		key := analyzer + "\x00" + string(tok.Term)
+		c.mu.Lock()
+		terms, ok := c.words[key]
+		c.mu.Unlock()
+		if !ok {
+			ts := analysis.TokenStream{&analysis.Token{Term: tok.Term, Start: 0, End: tok.End - tok.Start, Position: 1, Type: tok.Type}}
+			for _, f := range a.TokenFilters {
+				ts = f.Filter(ts)
+			}
+			terms = make([]wordTerm, len(ts))
+			for i, t := range ts {
+				terms[i] = wordTerm{string(t.Term), t.Start, t.End}
+			}
+			c.mu.Lock()
+			if c.words == nil || len(c.words) >= wordCacheMax {
+				c.words = map[string][]wordTerm{}
+			}
+			c.words[key] = terms
+			c.mu.Unlock()
+		}
+		for _, t := range terms {
+			fn(t.term, tok.Start+t.start, tok.Start+t.end)
+		}
+	}
 }

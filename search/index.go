@@ -40,6 +40,7 @@ type Index struct {
 	persist sync.Mutex // serialises writing the labels with their batch
 
 	compact compactor
+	words   wordCache // how the analyzers read words, for highlighting
 
 	batches, indexed, deleted atomic.Uint64 // writes since Open
 }
