@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/katalog/katalog/catalog"
 )
@@ -26,9 +28,15 @@ func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error)
 	if err != nil {
 		return 0, fmt.Errorf("rebuild index: %w", err)
 	}
+	start := time.Now()
 	n, err := Fill(ctx, x, store)
 	if err == nil {
-		_, err = x.Compact(ctx)
+		filled := time.Now()
+		var segments int
+		if segments, err = x.Compact(ctx); err == nil {
+			slog.Info("search: index built", "documents", n, "fill_ms", filled.Sub(start).Milliseconds(),
+				"segments", segments, "compact_ms", time.Since(filled).Milliseconds())
+		}
 	}
 	if cerr := x.Close(); err == nil {
 		err = cerr
