@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/katalog/katalog/catalog"
@@ -199,5 +200,34 @@ func TestCacheClearedByWrites(t *testing.T) {
 				t.Errorf("Search(zebrafisk) after deleting total = %d; want 0", res.Total)
 			}
 		})
+	}
+}
+
+// TestSimilarIgnoresCommonWords checks that a word in the titles of many
+// records ("runde" in every title of the bench corpus) does not make
+// variables similar by itself, while a rare one does.
+func TestSimilarIgnoresCommonWords(t *testing.T) {
+	x := backends[0].open(t)
+	docs := benchCorpus()
+	extra := func(ds, name, title string) catalog.Document {
+		d := &catalog.Dataset{IRI: "https://example.org/extra/" + ds, Identifier: ds, Source: "extra",
+			Title: catalog.Text{"nb": "Ekstra " + ds}, Publisher: fhi}
+		return catalog.Document{Dataset: d, Variable: &catalog.Variable{IRI: d.IRI + "/" + name, Identifier: ds + ":" + name,
+			Name: name, Dataset: d.IRI, Title: catalog.Text{"nb": title}}}
+	}
+	x1, y1 := extra("X", "HODE3", "Hodeomkrets, runde 3"), extra("Y", "HODEFODSEL", "Hodeomkrets ved fødsel")
+	index(t, x, append(docs, x1, y1))
+	got, err := x.Similar(context.Background(), x1, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := similarIDs(got)
+	if !slices.Contains(ids, "Y:HODEFODSEL") {
+		t.Errorf("Similar(X:HODE3) = %v; want Y:HODEFODSEL (shares the rare word hodeomkrets)", ids)
+	}
+	for _, h := range got {
+		if strings.HasPrefix(h.Identifier, "B") {
+			t.Errorf("Similar(X:HODE3) has %s (%v), which shares only the common word runde", h.Identifier, h.Reasons)
+		}
 	}
 }

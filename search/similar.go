@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -87,6 +88,10 @@ func (x *Index) Similar(ctx context.Context, d catalog.Document, n int) ([]catal
 		hit   catalog.SimilarHit
 		score float64
 	}
+	common := commonWords{}
+	if n, err := x.idx.DocCount(); err == nil {
+		common.limit = max(commonWordMin, uint64(float64(n)*commonWordShare))
+	}
 	var cands []cand
 	perDataset := map[string]int{}
 	for _, h := range res.Hits {
@@ -99,8 +104,8 @@ func (x *Index) Similar(ctx context.Context, d catalog.Document, n int) ([]catal
 			continue
 		}
 		reasons := x.reasons(v, sh)
-		if len(reasons) == 0 {
-			continue
+		if len(reasons) == 0 || (len(reasons) == 1 && reasons[0].Kind == catalog.ReasonSharedWords && !common.anyRare(b, reasons[0].Words)) {
+			continue // nothing shared but words such as "cm" or "age"
 		}
 		ds := hit.Dataset.IRI
 		score := h.Score * math.Pow(decayDataset, float64(perDataset[ds]))
@@ -199,4 +204,50 @@ func analyzerFor(lang string) string {
 		}
 	}
 	return analyzerOther
+}
+
+// A word in the titles of more than commonWordShare of the records (and
+// more than commonWordMin) says too little to make variables similar by
+// itself: a unit, "age", "date".
+const (
+	commonWordShare = 0.005
+	commonWordMin   = 50
+)
+
+// commonWords tells rare title words from common ones, remembering the
+// answers of one request.
+type commonWords struct {
+	limit uint64
+	rare  map[string]bool
+}
+
+// anyRare says whether any of words has a letter and is in the titles of
+// at most limit records, in the form each title analyzer gives it.
+func (c *commonWords) anyRare(b *builder, words []string) bool {
+	if c.limit == 0 {
+		return true
+	}
+	if c.rare == nil {
+		c.rare = map[string]bool{}
+	}
+	for _, w := range words {
+		rare, ok := c.rare[w]
+		if !ok {
+			rare = strings.IndexFunc(w, unicode.IsLetter) >= 0 // a number alone says nothing
+			for _, f := range fieldsOf(fieldTitle) {
+				if !rare {
+					break
+				}
+				if term := firstTerm(b.x.analyze(f.analyzer, w)); term != "" {
+					n, err := b.count(f.name, []string{term})
+					rare = err == nil && n <= c.limit
+				}
+			}
+			c.rare[w] = rare
+		}
+		if rare {
+			return true
+		}
+	}
+	return false
 }
