@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/dcat"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -34,6 +35,9 @@ type Config struct {
 	// Ready reports whether the server can answer searches; nil means
 	// always. /readyz answers 503 until it is true.
 	Ready func() bool
+	// Publication is what the DCAT endpoint says about this Katalog; an
+	// empty Base is taken from each request.
+	Publication dcat.Publication
 }
 
 // Server serves the API and the explorer. It is safe for concurrent use.
@@ -48,6 +52,7 @@ type Server struct {
 	now        func() time.Time
 	ready      func() bool
 	pages      *pages
+	pub        dcat.Publication
 
 	version string
 }
@@ -66,12 +71,18 @@ func New(cfg Config) (*Server, error) {
 		now:        cfg.Now,
 		ready:      cfg.Ready,
 		version:    cfg.Version,
+		pub:        cfg.Publication,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.pub.Title == nil {
+		base := s.pub.Base
+		s.pub = dcat.DefaultPublication()
+		s.pub.Base = base
 	}
 	if s.ready == nil {
 		s.ready = func() bool { return true }
@@ -108,6 +119,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerValidateRoutes(api)
 	s.registerHealthRoutes(e)
 	s.registerPageRoutes(e)
+	s.registerCatalogRoutes(e)
 	return s, nil
 }
 

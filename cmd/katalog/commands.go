@@ -13,6 +13,8 @@ import (
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/catalog/bolt"
+	"github.com/katalog/katalog/dcat"
+	"github.com/katalog/katalog/dcat/rdf"
 	"github.com/katalog/katalog/harvest"
 	"github.com/katalog/katalog/search"
 	"github.com/katalog/katalog/web"
@@ -172,7 +174,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Index: a.index, Harvests: sched, Validator: a.harvester,
-		AdminToken: token, Logger: log, Version: version,
+		AdminToken: token, Logger: log, Version: version, Publication: a.cfg.publication(),
 	})
 	if err != nil {
 		return err
@@ -282,5 +284,59 @@ func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "indexed %d documents in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	dataDir := fs.String("data", "data", "data folder")
+	format := fs.String("format", "turtle", "turtle, jsonld, rdfxml or ntriples")
+	profile := fs.String("profile", "healthdcat-ap", "healthdcat-ap (with variables) or dcat-ap-no")
+	cfgPath := fs.String("config", "", "configuration file, for base_url and health categories (empty: the embedded default)")
+	source := fs.String("source", "", "export only this harvest source")
+	access := fs.String("access-rights", "", "export only datasets with these access rights: PUBLIC, RESTRICTED, NON_PUBLIC or none")
+	base := fs.String("base", "", "public address of Katalog, the start of the IRIs it mints (default: the configuration's base_url, else http://127.0.0.1:8080)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	f, err := rdf.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	p, err := dcat.ParseProfile(*profile)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	pub := cfg.publication()
+	switch {
+	case *base != "":
+		pub = pub.WithBase(*base)
+	case pub.Base != "":
+		pub = pub.WithBase(pub.Base)
+	default:
+		pub = pub.WithBase("http://127.0.0.1:8080")
+	}
+	store, err := bolt.Open(paths(*dataDir).store)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	x, err := dcat.NewExport(ctx, store, &pub, dcat.ExportOptions{Profile: p, Source: *source, AccessRights: *access})
+	if err != nil {
+		return err
+	}
+	w := rdf.NewWriter(stdout, f, dcat.Prefixes)
+	st, err := x.Write(ctx, w)
+	if err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "exported %d datasets and %d variables\n", st.Datasets, st.Variables)
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/catalog/validate"
+	"github.com/katalog/katalog/dcat"
 	"github.com/katalog/katalog/dcat/rdf"
 	"github.com/katalog/katalog/harvest"
 	"gopkg.in/yaml.v3"
@@ -40,6 +41,13 @@ type config struct {
 	// BaseDir resolves relative file: URLs and file roots: the config
 	// file's folder, or the working directory for the embedded default.
 	BaseDir string
+	// BaseURL is Katalog's public address, the start of every IRI it
+	// mints; "" takes it from each request (serve) or uses the listen
+	// address.
+	BaseURL string
+	// HealthCategories are the EHDS health categories of each source's
+	// datasets, by source name.
+	HealthCategories map[string][]string
 }
 
 type fileConfig struct {
@@ -48,6 +56,7 @@ type fileConfig struct {
 	FileRoots     []string    `yaml:"file_roots"`
 	Workers       int         `yaml:"workers"`
 	Profile       string      `yaml:"profile"`
+	BaseURL       string      `yaml:"base_url"`
 	limitsConfig  `yaml:",inline"`
 }
 
@@ -58,7 +67,9 @@ type sourceConfig struct {
 	Schedule     string `yaml:"schedule"`
 	Publisher    string `yaml:"publisher"`
 	Profile      string `yaml:"profile"`
-	limitsConfig `yaml:",inline"`
+	// HealthCategories are EHDS health category codes (PHDR) or IRIs.
+	HealthCategories []string `yaml:"health_categories"`
+	limitsConfig     `yaml:",inline"`
 }
 
 // limitsConfig are the limits a source sets, or the defaults set for all.
@@ -107,7 +118,15 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	if len(fc.Sources) == 0 {
 		return nil, fmt.Errorf("%s: no sources: the configuration needs a sources: list with at least one source", name)
 	}
-	cfg := &config{AdminTokenEnv: fc.AdminTokenEnv, Workers: fc.Workers, BaseDir: baseDir, Profile: fc.Profile}
+	cfg := &config{AdminTokenEnv: fc.AdminTokenEnv, Workers: fc.Workers, BaseDir: baseDir, Profile: fc.Profile,
+		HealthCategories: map[string][]string{}}
+	if fc.BaseURL != "" {
+		u, err := url.Parse(fc.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("%s: base_url %q must be an http(s) address such as https://katalog.example.no", name, fc.BaseURL)
+		}
+		cfg.BaseURL = strings.TrimRight(fc.BaseURL, "/")
+	}
 	if err := checkProfile(fc.Profile); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -130,7 +149,7 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	seen := map[string]int{}
 	for _, node := range fc.Sources {
 		var sc sourceConfig
-		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher", "profile", "max_bytes", "max_pages", "timeout", "max_remove_share", "allow_hosts"); err != nil {
+		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher", "profile", "max_bytes", "max_pages", "timeout", "max_remove_share", "allow_hosts", "health_categories"); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := node.Decode(&sc); err != nil {
@@ -145,8 +164,39 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 		}
 		seen[sc.Name] = node.Line
 		cfg.Sources = append(cfg.Sources, src)
+		for _, c := range sc.HealthCategories {
+			iri, err := healthCategory(c)
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d: source %q: %w", name, node.Line, sc.Name, err)
+			}
+			cfg.HealthCategories[sc.Name] = append(cfg.HealthCategories[sc.Name], iri)
+		}
 	}
 	return cfg, nil
+}
+
+// healthCategory reads an EHDS health category: its code (PHDR) or IRI.
+func healthCategory(c string) (string, error) {
+	const base = "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/"
+	c = strings.TrimSpace(c)
+	code := strings.TrimPrefix(c, base)
+	if len(code) != 4 || strings.ToUpper(code) != code || strings.ContainsAny(code, "/:") {
+		return "", fmt.Errorf("health category %q must be a code of the EHDS health categories, such as PHDR, or its IRI (%sPHDR)", c, base)
+	}
+	return base + code, nil
+}
+
+// publication is what Katalog says about itself in its DCAT output.
+func (c *config) publication() dcat.Publication {
+	p := dcat.DefaultPublication()
+	if c == nil {
+		return p
+	}
+	p.Base = c.BaseURL
+	for src, cats := range c.HealthCategories {
+		p.HealthCategories[src] = cats
+	}
+	return p
 }
 
 // sourceFrom checks one source of the configuration.

@@ -43,6 +43,7 @@ Usage:
   katalog serve   [--config FILE] [--addr HOST:PORT] [--data DIR]
   katalog harvest [--config FILE] [--data DIR] [--source NAME]
   katalog reindex [--data DIR]
+  katalog export  [--data DIR] [--format turtle|jsonld|rdfxml|ntriples] [--profile healthdcat-ap|dcat-ap-no] [--base URL] [--config FILE]
   katalog validate [--profile dcat-ap-no|healthdcat-ap|national] [--format text|json] FILE|URL|-
   katalog version
 
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = cmdHarvest(ctx, args, stdout, stderr)
 	case "reindex":
 		err = cmdReindex(ctx, args, stdout, stderr)
+	case "export":
+		err = cmdExport(ctx, args, stdout, stderr)
 	case "validate":
 		code, err = cmdValidate(ctx, args, stdin, stdout, stderr)
 	case "version", "--version":

@@ -1,0 +1,210 @@
+package dcat
+
+import (
+	"context"
+	"time"
+
+	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/dcat/rdf"
+)
+
+// ExportOptions select what an Export writes.
+type ExportOptions struct {
+	Profile Profile
+	// Page and Size select one page of datasets, from 1; Page 0 is the
+	// whole catalogue.
+	Page, Size int
+	// PageURL returns the address of page n, for the Hydra links.
+	PageURL func(n int) string
+	// ModifiedSince, when set, keeps only datasets whose record Katalog
+	// last changed at or after it.
+	ModifiedSince time.Time
+	// Source, when set, keeps only the catalogues and datasets of one
+	// harvest source.
+	Source string
+	// AccessRights, when set, keeps only datasets with these access
+	// rights (an IRI, or the code at its end: PUBLIC, RESTRICTED,
+	// NON_PUBLIC; "none" for datasets that give none). HealthDCAT-AP is
+	// validated per access level, so this is how to get one level.
+	AccessRights string
+}
+
+func (o *ExportOptions) keep(d *catalog.Dataset) bool {
+	if !o.ModifiedSince.IsZero() && d.LastChanged.Before(o.ModifiedSince) {
+		return false
+	}
+	switch o.AccessRights {
+	case "":
+		return true
+	case "none":
+		return d.AccessRights == ""
+	}
+	return d.AccessRights == o.AccessRights || d.AccessRights != "" && lastSegment(d.AccessRights) == o.AccessRights
+}
+
+// Export is Katalog's catalogue, or one page of it, ready to be written:
+// NewExport reads what the headers need (how many datasets, when anything
+// last changed) and Write streams the document, one dataset at a time.
+type Export struct {
+	store catalog.Store
+	pub   *Publication
+	opt   ExportOptions
+
+	sources  map[string]catalog.Source
+	catalogs []catalog.Catalog
+	// Total is the number of datasets the export selects (all pages).
+	Total int
+	// Modified is when a harvest last changed a record.
+	Modified time.Time
+
+	selected []catalog.Dataset // with ModifiedSince: every selected dataset
+}
+
+// batch is how many datasets an export reads from the store at a time.
+const batch = 100
+
+// NewExport prepares an export. A page past the last one is an ENOTFOUND
+// error.
+func NewExport(ctx context.Context, store catalog.Store, pub *Publication, opt ExportOptions) (*Export, error) {
+	x := &Export{store: store, pub: pub, opt: opt, sources: make(map[string]catalog.Source)}
+	srcs, err := store.FindSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range srcs {
+		x.sources[s.Name] = s
+		if s.State.LastChanged.After(x.Modified) {
+			x.Modified = s.State.LastChanged
+		}
+	}
+	if x.catalogs, err = store.FindCatalogs(ctx, opt.Source); err != nil {
+		return nil, err
+	}
+	if opt.ModifiedSince.IsZero() && opt.AccessRights == "" {
+		_, x.Total, err = store.FindDatasets(ctx, catalog.DatasetFilter{Source: opt.Source, Size: 1})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		all, _, err := store.FindDatasets(ctx, catalog.DatasetFilter{Source: opt.Source})
+		if err != nil {
+			return nil, err
+		}
+		x.selected = []catalog.Dataset{}
+		for _, d := range all {
+			if opt.keep(&d) {
+				x.selected = append(x.selected, d)
+			}
+		}
+		x.Total = len(x.selected)
+	}
+	if opt.Page > 0 {
+		if opt.Size <= 0 {
+			return nil, catalog.Errorf(catalog.EINVALID, "page size must be at least 1")
+		}
+		last := (&Page{Size: opt.Size, Total: x.Total}).Last()
+		if opt.Page > last {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "page %d is past the last page, %d", opt.Page, last)
+		}
+	}
+	return x, nil
+}
+
+// ExportStats say what an export wrote.
+type ExportStats struct {
+	Datasets  int
+	Variables int
+}
+
+// Write writes the export's document to w, which it does not close.
+func (x *Export) Write(ctx context.Context, w *rdf.Writer) (ExportStats, error) {
+	var st ExportStats
+	e := NewEncoder(x.pub, x.opt.Profile, w)
+	var page *Page
+	if x.opt.Page > 0 {
+		page = &Page{Number: x.opt.Page, Size: x.opt.Size, Total: x.Total, URL: x.opt.PageURL}
+	}
+	e.Catalog(x.catalogs, x.Modified, page)
+	byIRI := make(map[string]*catalog.Catalog, len(x.catalogs))
+	firstOf := make(map[string]*catalog.Agent) // a source's first publisher
+	for i := range x.catalogs {
+		c := &x.catalogs[i]
+		byIRI[c.IRI] = c
+		if c.Publisher != nil && firstOf[c.Source] == nil {
+			firstOf[c.Source] = c.Publisher
+		}
+	}
+	for i := range x.catalogs {
+		c := &x.catalogs[i]
+		fallback := firstOf[c.Source]
+		if fallback == nil {
+			fallback = &x.pub.Publisher
+		}
+		e.SourceCatalog(c, x.sources[c.Source].URL, fallback)
+	}
+	if err := e.Err(); err != nil {
+		return st, err
+	}
+
+	offset, limit := 0, x.Total
+	if page != nil {
+		offset = (page.Number - 1) * page.Size
+		limit = min(page.Size, x.Total-offset)
+	}
+	for done := 0; done < limit; {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		var ds []catalog.Dataset
+		if x.selected != nil {
+			ds = x.selected[offset+done : offset+min(limit, done+batch)]
+		} else {
+			var err error
+			ds, _, err = x.store.FindDatasets(ctx, catalog.DatasetFilter{Source: x.opt.Source, Offset: offset + done, Size: min(batch, limit-done)})
+			if err != nil {
+				return st, err
+			}
+			if len(ds) == 0 {
+				break // the store changed under the export
+			}
+		}
+		for i := range ds {
+			d := &ds[i]
+			var vars []catalog.Variable
+			if x.opt.Profile == ProfileHealthDCATAP {
+				var err error
+				vars, _, err = x.store.FindVariables(ctx, catalog.VariableFilter{Source: d.Source, Dataset: d.IRI})
+				if err != nil {
+					return st, err
+				}
+			}
+			cat := byIRI[d.Catalog]
+			var lookupErr error
+			e.Dataset(d, vars, cat, func(iri string) *catalog.CodeList {
+				cl, err := x.store.FindCodeList(ctx, d.Source, iri)
+				if err != nil {
+					if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+						lookupErr = err
+					}
+					return nil
+				}
+				return cl
+			})
+			if lookupErr != nil {
+				return st, lookupErr
+			}
+			if cat != nil {
+				e.ListDataset(cat.IRI, d.IRI)
+			} else {
+				e.ListDataset(x.pub.CatalogIRI(), d.IRI)
+			}
+			if err := e.Err(); err != nil {
+				return st, err
+			}
+			st.Datasets++
+			st.Variables += len(vars)
+		}
+		done += len(ds)
+	}
+	return st, e.Err()
+}

@@ -1,0 +1,287 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/dcat"
+	"github.com/katalog/katalog/dcat/rdf"
+	"github.com/labstack/echo/v4"
+)
+
+// The DCAT endpoint: Katalog's own catalogue for the harvesters of other
+// catalogues (CONTRACT.md, "DCAT endpoint").
+
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+)
+
+// rdfTypes are the RDF media types Katalog serves, in its order of
+// preference when a client likes several equally.
+var rdfTypes = []struct {
+	mediaType string
+	format    rdf.Format
+}{
+	{"text/turtle", rdf.FormatTurtle},
+	{"application/ld+json", rdf.FormatJSONLD},
+	{"application/rdf+xml", rdf.FormatRDFXML},
+	{"application/n-triples", rdf.FormatNTriples},
+}
+
+func mediaTypeOf(f rdf.Format) string {
+	for _, t := range rdfTypes {
+		if t.format == f {
+			return t.mediaType
+		}
+	}
+	return "application/octet-stream"
+}
+
+var extensionFormats = map[string]rdf.Format{
+	".ttl": rdf.FormatTurtle, ".jsonld": rdf.FormatJSONLD, ".rdf": rdf.FormatRDFXML, ".nt": rdf.FormatNTriples,
+}
+
+// acceptRange is one media range of an Accept header.
+type acceptRange struct {
+	typ, sub string
+	q        float64
+}
+
+func parseAccept(h string) []acceptRange {
+	var out []acceptRange
+	for _, part := range strings.Split(h, ",") {
+		fields := strings.Split(part, ";")
+		mt := strings.ToLower(strings.TrimSpace(fields[0]))
+		typ, sub, ok := strings.Cut(mt, "/")
+		if !ok || typ == "" || sub == "" {
+			continue
+		}
+		r := acceptRange{typ: typ, sub: sub, q: 1}
+		for _, p := range fields[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(k, "q") {
+				if q, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && q >= 0 && q <= 1 {
+					r.q = q
+				}
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// quality returns the q a client gives a media type: that of the most
+// specific range that matches it, or 0.
+func quality(ranges []acceptRange, mediaType string) float64 {
+	typ, sub, _ := strings.Cut(mediaType, "/")
+	best, spec := 0.0, -1
+	for _, r := range ranges {
+		s := -1
+		switch {
+		case r.typ == typ && r.sub == sub:
+			s = 2
+		case r.typ == typ && r.sub == "*":
+			s = 1
+		case r.typ == "*" && r.sub == "*":
+			s = 0
+		}
+		if s > spec {
+			best, spec = r.q, s
+		}
+	}
+	return best
+}
+
+// negotiate picks what to answer an Accept header with: an RDF format, or
+// HTML when html is offered and the client prefers it. ok is false when the
+// client accepts none of them (a 406). No Accept header means Turtle.
+func negotiate(accept string, html bool) (f rdf.Format, isHTML, ok bool) {
+	if strings.TrimSpace(accept) == "" {
+		return rdf.FormatTurtle, false, true
+	}
+	ranges := parseAccept(accept)
+	best := 0.0
+	for _, t := range rdfTypes {
+		if q := quality(ranges, t.mediaType); q > best {
+			f, best = t.format, q
+		}
+	}
+	if q := quality(ranges, "application/json"); q > best {
+		f, best = rdf.FormatJSONLD, q
+	}
+	if html {
+		// A browser names text/html itself; */* alone means RDF.
+		if q := quality(ranges, "text/html"); q > best && hasExplicit(ranges, "text", "html") {
+			return 0, true, true
+		}
+	}
+	return f, false, best > 0
+}
+
+func hasExplicit(ranges []acceptRange, typ, sub string) bool {
+	for _, r := range ranges {
+		if r.typ == typ && r.sub == sub && r.q > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// notAcceptable is the 406 answer, which lists what can be had.
+func notAcceptable(html bool) error {
+	types := make([]string, 0, len(rdfTypes)+1)
+	for _, t := range rdfTypes {
+		types = append(types, t.mediaType)
+	}
+	if html {
+		types = append(types, "text/html")
+	}
+	return echo.NewHTTPError(http.StatusNotAcceptable, "Katalog serves this resource as "+strings.Join(types, ", "))
+}
+
+func (s *Server) registerCatalogRoutes(e *echo.Echo) {
+	for _, p := range []string{"/catalog", "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/catalog.nt"} {
+		e.GET(p, s.handleCatalog)
+		e.HEAD(p, s.handleCatalog)
+	}
+}
+
+// publication returns what Katalog says about itself, with its base address
+// taken from the request when none is configured.
+func (s *Server) publication(c echo.Context) *dcat.Publication {
+	base := s.pub.Base
+	if base == "" {
+		base = c.Scheme() + "://" + c.Request().Host
+	}
+	pub := s.pub.WithBase(base)
+	return &pub
+}
+
+func (s *Server) handleCatalog(c echo.Context) error {
+	req := c.Request()
+	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
+	format, fixed := extensionFormats[strings.TrimPrefix(req.URL.Path, "/catalog")]
+	if !fixed {
+		f, isHTML, ok := negotiate(req.Header.Get(echo.HeaderAccept), true)
+		if !ok {
+			return notAcceptable(true)
+		}
+		if isHTML {
+			return c.Redirect(http.StatusSeeOther, "/sources")
+		}
+		format = f
+	}
+	q := req.URL.Query()
+	profile, err := dcat.ParseProfile(q.Get("profile"))
+	if err != nil {
+		return err
+	}
+	opt := dcat.ExportOptions{Profile: profile}
+	if v := q.Get("page"); v != "" {
+		if opt.Page, err = strconv.Atoi(v); err != nil || opt.Page < 1 {
+			return catalog.Errorf(catalog.EINVALID, "page must be a whole number from 1, not %q", v)
+		}
+		opt.Size = defaultPageSize
+	}
+	if v := q.Get("size"); v != "" {
+		if opt.Size, err = strconv.Atoi(v); err != nil || opt.Size < 1 || opt.Size > maxPageSize {
+			return catalog.Errorf(catalog.EINVALID, "size must be a whole number from 1 to %d, not %q", maxPageSize, v)
+		}
+		if opt.Page == 0 {
+			opt.Page = 1
+		}
+	}
+	if v := q.Get("modified_since"); v != "" {
+		if opt.ModifiedSince, err = parseSince(v); err != nil {
+			return err
+		}
+	}
+	pub := s.publication(c)
+	opt.PageURL = func(n int) string { return catalogPageURL(pub.Base, req.URL, n, opt.Size) }
+
+	x, err := dcat.NewExport(req.Context(), s.store, pub, opt)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	etag := catalogETag(s.version, pub.Base, format, opt, x)
+	h.Set(echo.HeaderContentType, mediaTypeOf(format)+"; charset=utf-8")
+	h.Set("ETag", etag)
+	if !x.Modified.IsZero() {
+		h.Set(echo.HeaderLastModified, x.Modified.UTC().Format(http.TimeFormat))
+	}
+	h.Set("Cache-Control", "public, max-age=60")
+	if notModified(req, etag, x.Modified) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	c.Response().WriteHeader(http.StatusOK)
+	if req.Method == http.MethodHead {
+		return nil
+	}
+	w := rdf.NewWriter(c.Response(), format, dcat.Prefixes)
+	if _, err := x.Write(req.Context(), w); err != nil {
+		// The status is sent; all that is left is to say so in the log
+		// and cut the document short, which a parser will notice.
+		s.log.Error("catalogue export failed", "error", err, "path", req.URL.String())
+		return nil
+	}
+	if err := w.Close(); err != nil {
+		s.log.Warn("catalogue export not delivered", "error", err)
+	}
+	return nil
+}
+
+// parseSince reads modified_since: a date or a date and time (RFC 3339).
+func parseSince(v string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, catalog.Errorf(catalog.EINVALID, "modified_since must be a date (2026-01-31) or a date and time (2026-01-31T12:00:00Z), not %q", v)
+}
+
+// catalogPageURL is the address of page n of the request's listing, with its other
+// parameters kept in a stable order.
+func catalogPageURL(base string, u *url.URL, n, size int) string {
+	q := u.Query()
+	q.Set("page", strconv.Itoa(n))
+	q.Set("size", strconv.Itoa(size))
+	return base + u.Path + "?" + q.Encode()
+}
+
+// catalogETag names one version of one document: it changes when a harvest
+// changes a record, and differs per format, profile and page.
+func catalogETag(version, base string, f rdf.Format, opt dcat.ExportOptions, x *dcat.Export) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%v\n%s\n%d\n%d\n%s\n%s\n%d", version, base, f, opt.Profile, opt.Page, opt.Size,
+		opt.ModifiedSince.UTC().Format(time.RFC3339Nano), x.Modified.UTC().Format(time.RFC3339Nano), x.Total)
+	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}
+
+// notModified applies If-None-Match, or else If-Modified-Since.
+func notModified(req *http.Request, etag string, modified time.Time) bool {
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == etag || t == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := req.Header.Get("If-Modified-Since"); ims != "" && !modified.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil && !modified.Truncate(time.Second).After(t) {
+			return true
+		}
+	}
+	return false
+}
