@@ -277,8 +277,24 @@ func (d *decoder) table(ds, t rdf.Term, n int) tableNode {
 			Title:       firstText(d.text(t, dctTitle), d.text(t, csvwTitle)),
 			Description: d.text(t, dctDescription),
 		},
-		columns: d.g.members(t, csvwColumn),
+		columns: d.byPosition(d.g.members(t, csvwColumn)),
 	}
+}
+
+// byPosition puts columns (or codes) that all give a schema:position in
+// that order. Document order is their order otherwise, but not every syntax
+// keeps it: a JSON-LD processor sorts, so Katalog's own output numbers them.
+func (d *decoder) byPosition(cols []rdf.Term) []rdf.Term {
+	pos := make(map[rdf.Term]int, len(cols))
+	for _, c := range cols {
+		n, err := strconv.Atoi(firstNonEmpty(d.literal(c, schemaPosition), d.literal(c, schemaPositionHTTP)))
+		if err != nil {
+			return cols
+		}
+		pos[c] = n
+	}
+	sort.SliceStable(cols, func(i, j int) bool { return pos[cols[i]] < pos[cols[j]] })
+	return cols
 }
 
 func (d *decoder) variables(ds *catalog.Dataset, dc datasetColumns, ids map[rdf.Term]string) {
@@ -398,10 +414,10 @@ func (d *decoder) codeList(s rdf.Term) string {
 		}
 		cl.Codes = append(cl.Codes, code)
 	}
-	for _, c := range g.subjects(skosInScheme, s) {
-		add(c)
-	}
-	for _, c := range g.objects(s, skosHasTopConcept) {
+	var concepts []rdf.Term
+	concepts = append(concepts, g.subjects(skosInScheme, s)...)
+	concepts = append(concepts, g.objects(s, skosHasTopConcept)...)
+	for _, c := range d.byPosition(concepts) {
 		add(c)
 	}
 	sortCodes(cl.Codes)

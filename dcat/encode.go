@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -976,9 +977,14 @@ func (e *Encoder) variables(s rdf.Term, d *catalog.Dataset, vars []catalog.Varia
 			title = dsTitle
 		}
 		e.text(t, dctTitle, title)
+		n := 0
 		for i := range vars {
 			if vars[i].Table == key {
 				e.add(t, csvwColumn, rdf.IRI(vars[i].IRI))
+				// The column's place in its table (extension: JSON-LD
+				// processors do not keep document order).
+				n++
+				e.add(rdf.IRI(vars[i].IRI), schemaPosition, rdf.Literal(strconv.Itoa(n), "", rdf.XSDInteger))
 			}
 		}
 	}
@@ -1044,7 +1050,7 @@ func (e *Encoder) codeList(cl *catalog.CodeList) {
 	}
 	e.text(s, dctTitle, title)
 	e.literal(s, dctIdentifier, cl.Identifier)
-	for _, c := range cl.Codes {
+	for i, c := range cl.Codes {
 		var n rdf.Term
 		if isAbsoluteIRI(c.IRI) {
 			n = rdf.IRI(c.IRI)
@@ -1061,6 +1067,7 @@ func (e *Encoder) codeList(cl *catalog.CodeList) {
 			label = catalog.Text{catalog.LangUndetermined: firstNonEmpty(c.Notation, lastSegment(c.IRI), "?")}
 		}
 		e.text(n, skosPrefLabel, label)
+		e.add(n, schemaPosition, rdf.Literal(strconv.Itoa(i+1), "", rdf.XSDInteger))
 	}
 }
 

@@ -94,6 +94,8 @@ const (
 	accessRequestURL    = nsDCATNO + "accessRequestURL"
 	accessRequestURL11  = nsDCATNO11 + "accessRequestURL"
 	schemaUnitText      = nsSchema + "unitText"
+	schemaPosition      = nsSchema + "position"
+	schemaPositionHTTP  = nsSchemaHTTP + "position"
 	schemaUnitTextHTTP  = nsSchemaHTTP + "unitText"
 	schemaStartDate     = nsSchema + "startDate"
 	schemaStartDateHTTP = nsSchemaHTTP + "startDate"

@@ -174,7 +174,21 @@ func (h *Harvester) parsePage(ctx context.Context, src *catalog.Source, pg *page
 	}
 	var links []link
 	views := map[rdf.Term]bool{}
+	// Blank nodes belong to their document: the same label on two pages
+	// names two nodes, so labels after the first page get the page's number.
+	scope := ""
+	if run.Pages > 1 {
+		scope = fmt.Sprintf("p%d.", run.Pages)
+	}
 	err = rdf.Parse(&ctxReader{ctx: ctx, r: bytes.NewReader(body)}, format, rdf.Options{Base: pg.url, Relative: g.NoteRelative}, func(t rdf.Triple) error {
+		if scope != "" {
+			if t.S.Kind == rdf.KindBlank {
+				t.S.Value = scope + t.S.Value
+			}
+			if t.O.Kind == rdf.KindBlank {
+				t.O.Value = scope + t.O.Value
+			}
+		}
 		switch t.P.Value {
 		case hydraNext, hydraNextPage:
 			if t.O.Kind != rdf.KindBlank && strings.TrimSpace(t.O.Value) != "" {
