@@ -296,11 +296,11 @@ func inVocabulary(iri, table string) bool {
 
 // euLicences maps licence IRIs seen in feeds to the EU licence table.
 var euLicences = map[string]string{
-	"http://data.norge.no/nlod/no/1.0":                  "NLOD_1_0",
-	"http://data.norge.no/nlod/no/2.0":                  "NLOD_2_0",
-	"https://data.norge.no/nlod/no/2.0":                 "NLOD_2_0",
-	"http://creativecommons.org/licenses/by/4.0/":       "CC_BY_4_0",
-	"https://creativecommons.org/licenses/by/4.0/":      "CC_BY_4_0",
+	"http://data.norge.no/nlod/no/1.0":                   "NLOD_1_0",
+	"http://data.norge.no/nlod/no/2.0":                   "NLOD_2_0",
+	"https://data.norge.no/nlod/no/2.0":                  "NLOD_2_0",
+	"http://creativecommons.org/licenses/by/4.0/":        "CC_BY_4_0",
+	"https://creativecommons.org/licenses/by/4.0/":       "CC_BY_4_0",
 	"http://creativecommons.org/licenses/by/4.0/deed.no": "CC_BY_4_0",
 	"http://creativecommons.org/publicdomain/zero/1.0/":  "CC0",
 	"https://creativecommons.org/publicdomain/zero/1.0/": "CC0",

@@ -61,12 +61,12 @@ type fileConfig struct {
 }
 
 type sourceConfig struct {
-	Name         string `yaml:"name"`
-	URL          string `yaml:"url"`
-	Format       string `yaml:"format"`
-	Schedule     string `yaml:"schedule"`
-	Publisher    string `yaml:"publisher"`
-	Profile      string `yaml:"profile"`
+	Name      string `yaml:"name"`
+	URL       string `yaml:"url"`
+	Format    string `yaml:"format"`
+	Schedule  string `yaml:"schedule"`
+	Publisher string `yaml:"publisher"`
+	Profile   string `yaml:"profile"`
 	// HealthCategories are EHDS health category codes (PHDR) or IRIs.
 	HealthCategories []string `yaml:"health_categories"`
 	limitsConfig     `yaml:",inline"`
