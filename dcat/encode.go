@@ -61,6 +61,9 @@ type Publication struct {
 	// HealthCategories gives the EHDS health categories of each source's
 	// datasets, by source name; Default applies to the others.
 	HealthCategories map[string][]string
+	// License is the licence of Katalog's own records (the FAIR Data
+	// Point record and its catalogue), from the EU licence table.
+	License string
 	// Issued is when this Katalog first published its catalogue.
 	Issued time.Time
 	// Software is the version of Katalog.
@@ -472,6 +475,8 @@ func (e *Encoder) Catalog(parts []catalog.Catalog, modified time.Time, page *Pag
 		e.typ(scheme, nsSKOS+"ConceptScheme")
 		e.text(scheme, dctTitle, catalog.Text{"nb": "Datatema", "nn": "Datatema", "en": "Data theme"})
 	}
+	e.vocab(s, dctLicense, pub.License, nsDCT+"LicenseDocument")
+	e.add(s, nsDCT+"isPartOf", rdf.IRI(pub.Base+"/")) // the FAIR Data Point
 	if !pub.Issued.IsZero() {
 		e.add(s, dctIssued, rdf.Literal(pub.Issued.UTC().Format(time.RFC3339), "", nsXSD+"dateTime"))
 	}
@@ -491,6 +496,13 @@ func (e *Encoder) Catalog(parts []catalog.Catalog, modified time.Time, page *Pag
 	if page != nil {
 		e.hydra(s, page)
 	}
+	// Navigation for FAIR Data Point clients: the datasets of this
+	// document, as an LDP container (ListDataset fills it).
+	c := rdf.IRI(pub.CatalogIRI() + "#datasets")
+	e.typ(c, nsLDP+"DirectContainer")
+	e.text(c, dctTitle, catalog.Text{"nb": "Datasett", "en": "Datasets"})
+	e.add(c, nsLDP+"membershipResource", s)
+	e.add(c, nsLDP+"hasMemberRelation", rdf.IRI(dcatDatasetProp))
 	e.Flush()
 }
 
@@ -579,6 +591,7 @@ func feedName(feed, source string) string {
 // the dataset, so that a page lists exactly the datasets it holds.
 func (e *Encoder) ListDataset(catalogIRI, dataset string) {
 	e.add(rdf.IRI(catalogIRI), dcatDatasetProp, rdf.IRI(dataset))
+	e.add(rdf.IRI(e.pub.CatalogIRI()+"#datasets"), nsLDP+"contains", rdf.IRI(dataset))
 	e.Flush()
 }
 
@@ -1098,6 +1111,7 @@ func DefaultPublication() Publication {
 		HDABContact:      catalog.Contact{Name: catalog.Text{"nb": "Helsedataservice", "en": "Health Data Service"}, URL: "https://helsedata.no/"},
 		Legislation:      []string{EHDSRegulation},
 		HealthCategories: map[string][]string{"": {HealthCategoryRegistry}},
+		License:          authority + "licence/CC0",
 	}
 }
 

@@ -285,3 +285,161 @@ func notModified(req *http.Request, etag string, modified time.Time) bool {
 	}
 	return false
 }
+
+// wantsRDF reports whether a client asks for RDF rather than a web page: it
+// names an RDF media type itself and likes it at least as well as HTML.
+// A browser, or a client that accepts anything (*/*), gets the page.
+func wantsRDF(accept string) (rdf.Format, bool) {
+	ranges := parseAccept(accept)
+	best, f := 0.0, rdf.Format(0)
+	for _, t := range rdfTypes {
+		typ, sub, _ := strings.Cut(t.mediaType, "/")
+		if hasExplicit(ranges, typ, sub) {
+			if q := quality(ranges, t.mediaType); q > best {
+				best, f = q, t.format
+			}
+		}
+	}
+	if best == 0 || quality(ranges, "text/html") > best {
+		return 0, false
+	}
+	return f, true
+}
+
+// negotiated answers with page for web browsers and with describe for RDF
+// clients (Vary: Accept).
+func (s *Server) negotiated(page echo.HandlerFunc, describe func(c echo.Context, pub *dcat.Publication, w *rdf.Writer) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
+		f, ok := wantsRDF(c.Request().Header.Get(echo.HeaderAccept))
+		if !ok {
+			return page(c)
+		}
+		pub := s.publication(c)
+		// Describe into a buffer first, so that a missing record is a
+		// clean 404 rather than a cut document.
+		var buf strings.Builder
+		w := rdf.NewWriter(&buf, f, dcat.Prefixes)
+		if err := describe(c, pub, w); err != nil {
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, mediaTypeOf(f)+"; charset=utf-8", []byte(buf.String()))
+	}
+}
+
+func (s *Server) describeFDP(c echo.Context, pub *dcat.Publication, w *rdf.Writer) error {
+	srcs, err := s.store.FindSources(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var modified time.Time
+	for _, src := range srcs {
+		if src.State.LastChanged.After(modified) {
+			modified = src.State.LastChanged
+		}
+	}
+	if modified.IsZero() {
+		modified = s.now()
+	}
+	pub.Software = s.version
+	return dcat.DescribeFDP(pub, modified, w)
+}
+
+func (s *Server) describeDataset(c echo.Context, pub *dcat.Publication, w *rdf.Writer) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.store.FindDatasetByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if d.Withdrawn != nil {
+		return echo.NewHTTPError(http.StatusGone, "the dataset was withdrawn from its source on "+d.Withdrawn.UTC().Format("2006-01-02"))
+	}
+	profile, err := dcat.ParseProfile(c.QueryParam("profile"))
+	if err != nil {
+		return err
+	}
+	return dcat.DescribeDataset(c.Request().Context(), s.store, pub, profile, d, w)
+}
+
+func (s *Server) describeVariable(c echo.Context, pub *dcat.Publication, w *rdf.Writer) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.store.FindVariableByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if v.Withdrawn != nil {
+		return echo.NewHTTPError(http.StatusGone, "the variable was withdrawn from its source on "+v.Withdrawn.UTC().Format("2006-01-02"))
+	}
+	return dcat.DescribeVariable(c.Request().Context(), s.store, pub, v, w)
+}
+
+// findMintedAgent finds the agent whose Katalog IRI ends in key: Katalog's
+// own publisher, or a publisher that has neither an IRI nor an
+// organisation number.
+func (s *Server) findMintedAgent(c echo.Context, pub *dcat.Publication) (*catalog.Agent, *catalog.Contact, error) {
+	key, err := pathID(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	want := pub.Base + "/agents/" + url.PathEscape(key)
+	if iri, ok := pub.MintsAgentIRI(&pub.Publisher); ok && iri == want {
+		return &pub.Publisher, &pub.Contact, nil
+	}
+	ctx := c.Request().Context()
+	cats, err := s.store.FindCatalogs(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, cat := range cats {
+		if cat.Publisher != nil {
+			if iri, ok := pub.MintsAgentIRI(cat.Publisher); ok && iri == want {
+				return cat.Publisher, firstContact(cat.Contacts), nil
+			}
+		}
+	}
+	ds, _, err := s.store.FindDatasets(ctx, catalog.DatasetFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range ds {
+		if d.Publisher != nil {
+			if iri, ok := pub.MintsAgentIRI(d.Publisher); ok && iri == want {
+				return d.Publisher, firstContact(d.Contacts), nil
+			}
+		}
+	}
+	return nil, nil, catalog.Errorf(catalog.ENOTFOUND, "no agent %q", key)
+}
+
+func firstContact(cs []catalog.Contact) *catalog.Contact {
+	if len(cs) == 0 {
+		return nil
+	}
+	return &cs[0]
+}
+
+// handleAgentPage sends a browser to the agent's datasets.
+func (s *Server) handleAgentPage(c echo.Context) error {
+	a, _, err := s.findMintedAgent(c, s.publication(c))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/search?"+url.Values{"type": {"dataset"}, "publisher": {a.Name.String()}}.Encode())
+}
+
+func (s *Server) describeAgent(c echo.Context, pub *dcat.Publication, w *rdf.Writer) error {
+	a, contact, err := s.findMintedAgent(c, pub)
+	if err != nil {
+		return err
+	}
+	return dcat.DescribeAgent(pub, a, contact, w)
+}
