@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench corpus bench-harvest conformance clean loadtest-search
+.PHONY: all build run test vet bench corpus bench-harvest conformance conformance-export clean loadtest-search
 
 all: build
 
@@ -52,8 +52,33 @@ include catalog/validate/testdata/conformance/Makefile.inc
 CONFORMANCE_COMPARED := $(foreach s,dcat-ap-no healthdcat-ap-public healthdcat-ap-restricted healthdcat-ap-non-public,\
                           $(foreach f,$(CONFORMANCE_INPUTS),$(call conformance_report,$(s),$(f))))
 
-conformance: $(CONFORMANCE_COMPARED)
+conformance: $(CONFORMANCE_COMPARED) conformance-export
 	KATALOG_SHACL_REPORTS=$(abspath $(CONFORMANCE_OUT)) $(GO) test ./catalog/validate -run '^TestConformance$$' -count=1 -v
+
+# Katalog's own DCAT output, from the fixtures: every syntax read by
+# independent parsers (n3, rdfxml-streaming-parser, jsonld) must give the same
+# graph, and the official shapes must find no violation: DCAT-AP-NO 2.00 and
+# DCAT-AP 3.0.1 on the dcat-ap-no profile, each HealthDCAT-AP Release 8 tier on
+# the datasets of that access level (healthdcat-ap profile), and DCAT-AP 3.0.1
+# on the datasets that give no access rights.
+EXPORT_OUT  := $(CONFORMANCE_OUT)/export
+EXPORT_NODE := node --max-old-space-size=8192
+conformance-export: build $(CONFORMANCE_STAMP)
+	rm -rf $(EXPORT_OUT) && mkdir -p $(EXPORT_OUT)
+	./bin/katalog harvest --config --data $(EXPORT_OUT)/data > $(EXPORT_OUT)/harvest.log 2>&1 || { tail -20 $(EXPORT_OUT)/harvest.log; exit 1; }
+	for f in turtle:ttl ntriples:nt rdfxml:rdf jsonld:jsonld; do \
+	  ./bin/katalog export --data $(EXPORT_OUT)/data --format $${f%%:*} > $(EXPORT_OUT)/catalog.$${f##*:} || exit 1; done
+	$(EXPORT_NODE) $(CONFORMANCE_DIR)/export.mjs $(EXPORT_OUT)/catalog.ttl $(EXPORT_OUT)/catalog.nt $(EXPORT_OUT)/catalog.rdf $(EXPORT_OUT)/catalog.jsonld
+	./bin/katalog export --data $(EXPORT_OUT)/data --profile dcat-ap-no > $(EXPORT_OUT)/dcat-ap-no.ttl
+	for a in PUBLIC RESTRICTED NON_PUBLIC none; do \
+	  ./bin/katalog export --data $(EXPORT_OUT)/data --access-rights $$a > $(EXPORT_OUT)/healthdcat-ap-$$a.ttl || exit 1; done
+	$(EXPORT_NODE) $(CONFORMANCE_DIR)/shacl.mjs --shapes dcat-ap-no $(EXPORT_OUT)/dcat-ap-no.ttl > $(EXPORT_OUT)/dcat-ap-no.dcat-ap-no.json
+	$(EXPORT_NODE) $(CONFORMANCE_DIR)/shacl.mjs --shapes dcat-ap-3 $(EXPORT_OUT)/dcat-ap-no.ttl > $(EXPORT_OUT)/dcat-ap-no.dcat-ap-3.json
+	$(EXPORT_NODE) $(CONFORMANCE_DIR)/shacl.mjs --shapes healthdcat-ap-public $(EXPORT_OUT)/healthdcat-ap-PUBLIC.ttl > $(EXPORT_OUT)/healthdcat-ap-PUBLIC.json
+	$(EXPORT_NODE) $(CONFORMANCE_DIR)/shacl.mjs --shapes healthdcat-ap-restricted $(EXPORT_OUT)/healthdcat-ap-RESTRICTED.ttl > $(EXPORT_OUT)/healthdcat-ap-RESTRICTED.json
+	$(EXPORT_NODE) $(CONFORMANCE_DIR)/shacl.mjs --shapes healthdcat-ap-non-public $(EXPORT_OUT)/healthdcat-ap-NON_PUBLIC.ttl > $(EXPORT_OUT)/healthdcat-ap-NON_PUBLIC.json
+	$(EXPORT_NODE) $(CONFORMANCE_DIR)/shacl.mjs --shapes dcat-ap-3 $(EXPORT_OUT)/healthdcat-ap-none.ttl > $(EXPORT_OUT)/healthdcat-ap-none.json
+	$(CONFORMANCE_NODE) $(CONFORMANCE_DIR)/violations.mjs $(EXPORT_OUT)/*.json
 
 clean:
 	rm -rf bin data bench.txt relevance.log

@@ -476,7 +476,6 @@ func (e *Encoder) Catalog(parts []catalog.Catalog, modified time.Time, page *Pag
 		e.text(scheme, dctTitle, catalog.Text{"nb": "Datatema", "nn": "Datatema", "en": "Data theme"})
 	}
 	e.vocab(s, dctLicense, pub.License, nsDCT+"LicenseDocument")
-	e.add(s, nsDCT+"isPartOf", rdf.IRI(pub.Base+"/")) // the FAIR Data Point
 	if !pub.Issued.IsZero() {
 		e.add(s, dctIssued, rdf.Literal(pub.Issued.UTC().Format(time.RFC3339), "", nsXSD+"dateTime"))
 	}
@@ -778,8 +777,12 @@ func (e *Encoder) Dataset(d *catalog.Dataset, vars []catalog.Variable, cat *cata
 		if tag == catalog.LangUndetermined {
 			tag = ""
 		}
+		seen := make(map[string]bool, len(d.Keywords[l]))
 		for _, k := range d.Keywords[l] {
-			e.add(s, dcatKeyword, rdf.Literal(k, tag, ""))
+			if !seen[k] {
+				seen[k] = true
+				e.add(s, dcatKeyword, rdf.Literal(k, tag, ""))
+			}
 		}
 	}
 	for _, p := range d.Temporal {
@@ -870,6 +873,9 @@ func (e *Encoder) distribution(ds rdf.Term, d *catalog.Distribution, i int, fall
 		}
 	}
 	e.add(ds, dcatDistribution, s)
+	if s.IsIRI() && !e.once("distribution "+s.Value) {
+		return // described already: feeds share distributions between datasets
+	}
 	e.typ(s, nsDCAT+"Distribution")
 	e.text(s, dctTitle, d.Title)
 	e.text(s, dctDescription, d.Description)
