@@ -8,6 +8,7 @@ require (
 	github.com/blevesearch/scorch_segment_api/v2 v2.4.10
 	github.com/blevesearch/vellum v1.2.0
 	github.com/golang/snappy v1.0.0
+	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede
 	github.com/knakk/rdf v0.0.0-20190304171630-8521bf4c5042
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/piprate/json-gold v0.9.1
@@ -38,7 +39,6 @@ require (
 	github.com/blevesearch/zapx/v16 v16.3.4 // indirect
 	github.com/blevesearch/zapx/v17 v17.2.3 // indirect
 	github.com/cayleygraph/quad v1.3.0 // indirect
-	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/mattn/go-colorable v0.1.15 // indirect
 	github.com/mattn/go-isatty v0.0.22 // indirect

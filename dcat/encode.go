@@ -278,17 +278,27 @@ func (e *Encoder) ref(s rdf.Term, p, v string) {
 // absolute http(s), mailto, tel or urn IRI. (A file: IRI is a feed's
 // relative reference read against a local path: it means nothing outside.)
 func isAbsoluteIRI(v string) bool {
-	u, err := url.Parse(v)
-	if err != nil || strings.ContainsAny(v, " \t\n<>\"{}|\\^`") {
+	var rest string
+	switch {
+	case strings.HasPrefix(v, "https://"):
+		rest = v[len("https://"):]
+	case strings.HasPrefix(v, "http://"):
+		rest = v[len("http://"):]
+	case strings.HasPrefix(v, "mailto:"), strings.HasPrefix(v, "tel:"), strings.HasPrefix(v, "urn:"):
+		rest = v[strings.IndexByte(v, ':')+1:]
+	default:
 		return false
 	}
-	switch u.Scheme {
-	case "http", "https":
-		return u.Host != ""
-	case "mailto", "tel", "urn":
-		return u.Opaque != ""
+	if rest == "" || rest[0] == '/' || rest[0] == '?' || rest[0] == '#' {
+		return false // no host, or nothing after the scheme
 	}
-	return false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c <= ' ', c == '<', c == '>', c == '"', c == '{', c == '}', c == '|', c == '\\', c == '^', c == '`':
+			return false
+		}
+	}
+	return true
 }
 
 // inVocabulary reports whether iri is a code of the EU authority table.

@@ -151,9 +151,60 @@ func (x *Export) Write(ctx context.Context, w *rdf.Writer) (ExportStats, error) 
 		offset = (page.Number - 1) * page.Size
 		limit = min(page.Size, x.Total-offset)
 	}
-	for done := 0; done < limit; {
-		if err := ctx.Err(); err != nil {
+	// One goroutine reads datasets, variables and code lists from the
+	// store while this one writes: reading and writing take about as long.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	items := make(chan exportItem, 4)
+	go x.read(ctx, offset, limit, items)
+	for it := range items {
+		if it.err != nil {
+			return st, it.err
+		}
+		d := &it.dataset
+		cat := byIRI[d.Catalog]
+		e.Dataset(d, it.vars, cat, func(iri string) *catalog.CodeList { return it.codeLists[iri] })
+		if cat != nil {
+			e.ListDataset(cat.IRI, d.IRI)
+		} else {
+			e.ListDataset(x.pub.CatalogIRI(), d.IRI)
+		}
+		if err := e.Err(); err != nil {
 			return st, err
+		}
+		st.Datasets++
+		st.Variables += len(it.vars)
+	}
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
+	return st, e.Err()
+}
+
+// exportItem is one dataset with what its description needs.
+type exportItem struct {
+	dataset   catalog.Dataset
+	vars      []catalog.Variable
+	codeLists map[string]*catalog.CodeList // the code lists not sent before
+	err       error
+}
+
+// read sends the datasets offset..offset+limit with their variables and
+// code lists (each code list once), then closes out.
+func (x *Export) read(ctx context.Context, offset, limit int, out chan<- exportItem) {
+	defer close(out)
+	send := func(it exportItem) bool {
+		select {
+		case out <- it:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	sent := make(map[string]bool) // code lists, by source and IRI
+	for done := 0; done < limit; {
+		if ctx.Err() != nil {
+			return
 		}
 		var ds []catalog.Dataset
 		if x.selected != nil {
@@ -162,49 +213,44 @@ func (x *Export) Write(ctx context.Context, w *rdf.Writer) (ExportStats, error) 
 			var err error
 			ds, _, err = x.store.FindDatasets(ctx, catalog.DatasetFilter{Source: x.opt.Source, Offset: offset + done, Size: min(batch, limit-done)})
 			if err != nil {
-				return st, err
+				send(exportItem{err: err})
+				return
 			}
 			if len(ds) == 0 {
-				break // the store changed under the export
+				return // the store changed under the export
 			}
 		}
-		for i := range ds {
-			d := &ds[i]
-			var vars []catalog.Variable
+		for _, d := range ds {
+			it := exportItem{dataset: d}
 			if x.opt.Profile == ProfileHealthDCATAP {
 				var err error
-				vars, _, err = x.store.FindVariables(ctx, catalog.VariableFilter{Source: d.Source, Dataset: d.IRI})
-				if err != nil {
-					return st, err
+				if it.vars, _, err = x.store.FindVariables(ctx, catalog.VariableFilter{Source: d.Source, Dataset: d.IRI}); err != nil {
+					send(exportItem{err: err})
+					return
 				}
 			}
-			cat := byIRI[d.Catalog]
-			var lookupErr error
-			e.Dataset(d, vars, cat, func(iri string) *catalog.CodeList {
-				cl, err := x.store.FindCodeList(ctx, d.Source, iri)
-				if err != nil {
-					if catalog.ErrorCode(err) != catalog.ENOTFOUND {
-						lookupErr = err
+			for _, v := range it.vars {
+				key := d.Source + " " + v.CodeList
+				if v.CodeList == "" || sent[key] {
+					continue
+				}
+				sent[key] = true
+				cl, err := x.store.FindCodeList(ctx, d.Source, v.CodeList)
+				if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+					send(exportItem{err: err})
+					return
+				}
+				if cl != nil {
+					if it.codeLists == nil {
+						it.codeLists = make(map[string]*catalog.CodeList)
 					}
-					return nil
+					it.codeLists[v.CodeList] = cl
 				}
-				return cl
-			})
-			if lookupErr != nil {
-				return st, lookupErr
 			}
-			if cat != nil {
-				e.ListDataset(cat.IRI, d.IRI)
-			} else {
-				e.ListDataset(x.pub.CatalogIRI(), d.IRI)
+			if !send(it) {
+				return
 			}
-			if err := e.Err(); err != nil {
-				return st, err
-			}
-			st.Datasets++
-			st.Variables += len(vars)
 		}
 		done += len(ds)
 	}
-	return st, e.Err()
 }

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/katalog/katalog/catalog"
@@ -106,6 +105,7 @@ func (s *DB) FindVariables(ctx context.Context, f catalog.VariableFilter) ([]cat
 		return nil, 0, catalog.Errorf(catalog.EINVALID, "find variables of a dataset: no source given")
 	}
 	var out []catalog.Variable
+	var scratch []byte
 	total := 0
 	keep := func(k, v []byte) error {
 		h, err := decodeHeader(v)
@@ -120,7 +120,7 @@ func (s *DB) FindVariables(ctx context.Context, f catalog.VariableFilter) ([]cat
 			return nil
 		}
 		var vr catalog.Variable
-		if err := h.decode(&vr); err != nil {
+		if err := h.decodeWith(&scratch, &vr); err != nil {
 			return fmt.Errorf("variable <%s>: %w", k, err)
 		}
 		out = append(out, vr)
@@ -147,6 +147,14 @@ func (s *DB) FindVariables(ctx context.Context, f catalog.VariableFilter) ([]cat
 		}
 		prefix := orderPrefix(f.Dataset)
 		c := order.Cursor()
+		n := 0
+		for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+			n++
+		}
+		if f.Size > 0 {
+			n = min(n, f.Size)
+		}
+		out = make([]catalog.Variable, 0, n)
 		for k, iri := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, iri = c.Next() {
 			v := vars.Get(iri)
 			if v == nil {
@@ -193,7 +201,7 @@ func (s *DB) FindCodeList(ctx context.Context, source, iri string) (*catalog.Cod
 		if v == nil {
 			return catalog.Errorf(catalog.ENOTFOUND, "source %q has no code list <%s>", source, iri)
 		}
-		return json.Unmarshal(v, &cl)
+		return recordJSON.Unmarshal(v, &cl)
 	})
 	if err != nil {
 		return nil, err
@@ -208,7 +216,7 @@ func (s *DB) FindCatalogs(ctx context.Context, source string) ([]catalog.Catalog
 		return forEachSource(tx, source, bucketCatalogs, func(b *bolt.Bucket) error {
 			return b.ForEach(func(k, v []byte) error {
 				var c catalog.Catalog
-				if err := json.Unmarshal(v, &c); err != nil {
+				if err := recordJSON.Unmarshal(v, &c); err != nil {
 					return fmt.Errorf("catalog <%s>: %w", k, err)
 				}
 				out = append(out, c)

@@ -31,8 +31,9 @@ type Prefix struct {
 type Writer struct {
 	w        *bufio.Writer
 	f        Format
-	prefixes []Prefix // longest IRI first, for lookup
-	declared []Prefix // in the caller's order, for the header
+	byNS     map[string]Prefix // namespaces ending in '/' or '#'
+	other    []Prefix          // the rest, longest IRI first
+	declared []Prefix          // in the caller's order, for the header
 
 	started bool
 	closed  bool
@@ -50,9 +51,17 @@ type Writer struct {
 // the header in the order given and used to abbreviate IRIs (Turtle, JSON-LD)
 // and to name XML namespaces (RDF/XML). The caller must call Close.
 func NewWriter(w io.Writer, f Format, prefixes []Prefix) *Writer {
-	wr := &Writer{w: bufio.NewWriterSize(w, 64<<10), f: f, declared: prefixes}
-	wr.prefixes = append([]Prefix(nil), prefixes...)
-	sort.SliceStable(wr.prefixes, func(i, j int) bool { return len(wr.prefixes[i].IRI) > len(wr.prefixes[j].IRI) })
+	wr := &Writer{w: bufio.NewWriterSize(w, 64<<10), f: f, declared: prefixes, byNS: make(map[string]Prefix, len(prefixes))}
+	for _, p := range prefixes {
+		if strings.HasSuffix(p.IRI, "/") || strings.HasSuffix(p.IRI, "#") {
+			if _, dup := wr.byNS[p.IRI]; !dup {
+				wr.byNS[p.IRI] = p
+			}
+		} else {
+			wr.other = append(wr.other, p)
+		}
+	}
+	sort.SliceStable(wr.other, func(i, j int) bool { return len(wr.other[i].IRI) > len(wr.other[j].IRI) })
 	return wr
 }
 
@@ -351,8 +360,16 @@ func (w *Writer) iriRef(iri string) {
 	w.w.Write(w.scratch)
 }
 
+// split cuts iri into a declared namespace and the rest. Namespaces that
+// end in '/' or '#' (all the usual ones) are found with one map lookup at
+// the IRI's last such character; others by trying each, longest first.
 func (w *Writer) split(iri string) (Prefix, string, bool) {
-	for _, p := range w.prefixes {
+	if i := strings.LastIndexAny(iri, "/#"); i >= 0 && i < len(iri)-1 {
+		if p, ok := w.byNS[iri[:i+1]]; ok {
+			return p, iri[i+1:], true
+		}
+	}
+	for _, p := range w.other {
 		if len(iri) > len(p.IRI) && strings.HasPrefix(iri, p.IRI) {
 			return p, iri[len(p.IRI):], true
 		}
