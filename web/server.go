@@ -109,7 +109,10 @@ func New(cfg Config) (*Server, error) {
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
 	}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	// Level 1 (best speed): a whole-catalogue export is 700 MB of Turtle;
+	// the default level 6 took a quarter of the CPU of streaming it, for
+	// output a fifth smaller (fixture export: 2.5 instead of 3.1 MB).
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Level: 1}))
 
 	api := e.Group("/api/v1")
 	s.registerSearchRoutes(api)
