@@ -86,19 +86,10 @@ func DescribeDataset(ctx context.Context, store catalog.Store, pub *Publication,
 		}
 	}
 	e := NewEncoder(pub, profile, w)
-	var lookupErr error
-	e.Dataset(d, vars, cat, func(iri string) *catalog.CodeList {
-		cl, err := store.FindCodeList(ctx, d.Source, iri)
-		if err != nil {
-			if catalog.ErrorCode(err) != catalog.ENOTFOUND {
-				lookupErr = err
-			}
-			return nil
-		}
-		return cl
-	})
-	if lookupErr != nil {
-		return lookupErr
+	codeLists := codeListReader{ctx: ctx, store: store, source: d.Source}
+	e.Dataset(d, vars, cat, codeLists.find)
+	if codeLists.err != nil {
+		return codeLists.err
 	}
 	s := rdf.IRI(d.IRI)
 	c := rdf.IRI(pub.DatasetPage(firstNonEmpty(d.Identifier, d.IRI)) + "#distributions")
@@ -123,19 +114,10 @@ func DescribeDataset(ctx context.Context, store catalog.Store, pub *Publication,
 // DescribeVariable writes one variable (a csvw:Column) with its code list.
 func DescribeVariable(ctx context.Context, store catalog.Store, pub *Publication, v *catalog.Variable, w *rdf.Writer) error {
 	e := NewEncoder(pub, ProfileHealthDCATAP, w)
-	var lookupErr error
-	e.variable(v, func(iri string) *catalog.CodeList {
-		cl, err := store.FindCodeList(ctx, v.Source, iri)
-		if err != nil {
-			if catalog.ErrorCode(err) != catalog.ENOTFOUND {
-				lookupErr = err
-			}
-			return nil
-		}
-		return cl
-	})
-	if lookupErr != nil {
-		return lookupErr
+	codeLists := codeListReader{ctx: ctx, store: store, source: v.Source}
+	e.variable(v, codeLists.find)
+	if codeLists.err != nil {
+		return codeLists.err
 	}
 	e.add(rdf.IRI(v.IRI), nsDCT+"isPartOf", rdf.IRI(v.Dataset))
 	return e.Flush()
@@ -155,4 +137,24 @@ func (p *Publication) MintsAgentIRI(a *catalog.Agent) (string, bool) {
 		return "", false
 	}
 	return p.AgentIRI(a), true
+}
+
+// codeListReader looks up a source's code lists for an Encoder; a code list
+// that is not stored is nil, and any other failure is kept in err.
+type codeListReader struct {
+	ctx    context.Context
+	store  catalog.Store
+	source string
+	err    error
+}
+
+func (r *codeListReader) find(iri string) *catalog.CodeList {
+	cl, err := r.store.FindCodeList(r.ctx, r.source, iri)
+	if err != nil {
+		if catalog.ErrorCode(err) != catalog.ENOTFOUND && r.err == nil {
+			r.err = err
+		}
+		return nil
+	}
+	return cl
 }
