@@ -264,7 +264,8 @@ func catalogETag(version, base string, f rdf.Format, opt dcat.ExportOptions, x *
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n%v\n%s\n%d\n%d\n%s\n%s\n%d", version, base, f, opt.Profile, opt.Page, opt.Size,
 		opt.ModifiedSince.UTC().Format(time.RFC3339Nano), x.Modified.UTC().Format(time.RFC3339Nano), x.Total)
-	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+	// Weak: the same document may go out gzipped or not.
+	return `W/"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
 }
 
 // notModified applies If-None-Match, or else If-Modified-Since.
@@ -272,7 +273,7 @@ func notModified(req *http.Request, etag string, modified time.Time) bool {
 	if inm := req.Header.Get("If-None-Match"); inm != "" {
 		for _, t := range strings.Split(inm, ",") {
 			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-			if t == etag || t == "*" {
+			if t == strings.TrimPrefix(etag, "W/") || t == "*" {
 				return true
 			}
 		}
