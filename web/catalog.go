@@ -152,6 +152,19 @@ func (s *Server) registerCatalogRoutes(e *echo.Echo) {
 		e.GET(p, s.handleCatalog)
 		e.HEAD(p, s.handleCatalog)
 	}
+	e.GET("/context.jsonld", s.handleContext)
+}
+
+// handleContext publishes the JSON-LD context of Katalog's JSON-LD: the
+// prefixes every document also carries inline (so that no reader has to
+// fetch it).
+func (s *Server) handleContext(c echo.Context) error {
+	ctx := make(map[string]string, len(dcat.Prefixes))
+	for _, p := range dcat.Prefixes {
+		ctx[p.Name] = p.IRI
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.JSONPretty(http.StatusOK, map[string]any{"@context": ctx}, "  ")
 }
 
 // publication returns what Katalog says about itself, with its base address

@@ -114,6 +114,23 @@ func TestCatalogContentNegotiation(t *testing.T) {
 
 // TestCatalogHydraPaging follows hydra:next from page 1, as CKAN and piveau
 // do, and checks that every dataset comes exactly once and the total is right.
+func TestJSONLDContext(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	var doc struct {
+		Context map[string]string `json:"@context"`
+	}
+	ts.getJSON(t, "/context.jsonld", http.StatusOK, &doc)
+	if doc.Context["dcat"] != nsDCAT || doc.Context["healthdcatap"] == "" {
+		t.Errorf("context %v; want the prefixes of the output", doc.Context)
+	}
+	// Every JSON-LD document carries the same context inline.
+	body := ts.get(t, "/catalog.jsonld").Body.String()
+	if !strings.Contains(body, `"dcat": "`+nsDCAT+`"`) {
+		t.Errorf("the JSON-LD catalogue does not carry the context inline")
+	}
+}
+
 func TestCatalogHydraPaging(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
