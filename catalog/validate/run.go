@@ -383,7 +383,14 @@ func (r *run) shape(stmts []catalog.Statement) string {
 // to arrays of {"@id"}, {"@blank"} or {"@value", "@language", "@type"}.
 func (r *run) normalise(stmts []catalog.Statement) map[string]any {
 	obj := make(map[string]any, len(stmts))
+	// A graph is a set: the same statement twice (a paged feed repeats
+	// its catalogue on every page) is one value, not two.
+	seen := make(map[catalog.Statement]bool, len(stmts))
 	for _, s := range stmts {
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
 		key := r.c.compact(s.Predicate)
 		var v map[string]any
 		switch s.Object.Kind {

@@ -228,3 +228,16 @@ func TestProfiles(t *testing.T) {
 		t.Errorf("New(dcat-ap-se) = %v; want EINVALID", err)
 	}
 }
+
+// TestRepeatedStatementsAreOneValue: a paged feed repeats its catalogue on
+// every page; the same statement twice is one value, not two.
+func TestRepeatedStatementsAreOneValue(t *testing.T) {
+	doc := good + `ex:cat dct:identifier "cat" ; dct:publisher ex:org . ex:cat dct:identifier "cat" .`
+	if got := findings(validateTurtle(t, "dcat-ap-no", doc), catalog.SeverityError); len(got) != 0 {
+		t.Errorf("a catalogue with repeated statements: %v; want no errors", got)
+	}
+	doc = good + `ex:cat dct:identifier "other" .`
+	if got := findings(validateTurtle(t, "dcat-ap-no", doc), catalog.SeverityError); len(got) == 0 {
+		t.Errorf("a catalogue with two identifiers: no errors; want one")
+	}
+}
