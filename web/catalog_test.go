@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -236,6 +237,11 @@ func TestCatalogConditionalGet(t *testing.T) {
 	etag, lm := rec.Header().Get("ETag"), rec.Header().Get("Last-Modified")
 	if etag == "" || lm == "" {
 		t.Fatalf("ETag %q, Last-Modified %q; want both", etag, lm)
+	}
+	head := httptest.NewRecorder()
+	ts.srv.ServeHTTP(head, httptest.NewRequest(http.MethodHead, "/catalog.ttl", nil))
+	if head.Code != http.StatusOK || head.Body.Len() != 0 || head.Header().Get("ETag") != etag {
+		t.Errorf("HEAD /catalog.ttl: %d, %d bytes, ETag %q; want 200, no body, %s", head.Code, head.Body.Len(), head.Header().Get("ETag"), etag)
 	}
 	if rec := ts.get(t, "/catalog.ttl", "If-None-Match", etag); rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
 		t.Errorf("If-None-Match the ETag: %d with %d bytes; want 304 and no body", rec.Code, rec.Body.Len())
