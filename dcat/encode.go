@@ -248,11 +248,18 @@ func (e *Encoder) text(s rdf.Term, p string, t catalog.Text) {
 		if v == "" {
 			continue
 		}
-		if l == catalog.LangUndetermined {
-			l = ""
-		}
-		e.add(s, p, rdf.Literal(v, l, ""))
+		e.add(s, p, rdf.Literal(v, langTag(l), ""))
 	}
+}
+
+// langTag returns the language tag of a Text key, or "" for an untagged
+// text and for a key that is not a well-formed tag (a feed's "nb NO"):
+// such a literal is written untagged rather than breaking the document.
+func langTag(key string) string {
+	if key == catalog.LangUndetermined || !rdf.ValidLangTag(key) {
+		return ""
+	}
+	return key
 }
 
 func (e *Encoder) literal(s rdf.Term, p, v string) {
@@ -353,7 +360,10 @@ func (e *Encoder) date(s rdf.Term, p, v string, end bool) {
 			dt = nsXSD + "date"
 		case nsXSD + "gYearMonth":
 			if end {
-				t, _ := time.Parse("2006-01", v)
+				t, err := time.Parse("2006-01", v)
+				if err != nil {
+					return // not a month
+				}
 				v = t.AddDate(0, 1, -1).Format("2006-01-02")
 			} else {
 				v += "-01"
@@ -369,7 +379,7 @@ func (e *Encoder) date(s rdf.Term, p, v string, end bool) {
 var (
 	reYear      = regexp.MustCompile(`^-?\d{4}$`)
 	reYearMonth = regexp.MustCompile(`^\d{4}-\d{2}$`)
-	reDate      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	reDate      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$`)
 	reDateTime  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$`)
 )
 
@@ -783,10 +793,7 @@ func (e *Encoder) Dataset(d *catalog.Dataset, vars []catalog.Variable, cat *cata
 		e.vocab(s, dcatTheme, themeHealth, nsSKOS+"Concept")
 	}
 	for _, l := range sortedKeys(d.Keywords) {
-		tag := l
-		if tag == catalog.LangUndetermined {
-			tag = ""
-		}
+		tag := langTag(l)
 		seen := make(map[string]bool, len(d.Keywords[l]))
 		for _, k := range d.Keywords[l] {
 			if !seen[k] {
@@ -878,7 +885,7 @@ func (e *Encoder) distribution(ds rdf.Term, d *catalog.Distribution, i int, fall
 		s = rdf.IRI(d.IRI)
 	} else {
 		s = rdf.IRI(ds.Value + "#distribution-" + fmt.Sprint(i+1))
-		if !strings.HasPrefix(ds.Value, e.pub.Base) {
+		if !strings.HasPrefix(ds.Value, e.pub.Base+"/") {
 			s = e.blank()
 		}
 	}

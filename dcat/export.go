@@ -217,7 +217,11 @@ func (x *Export) read(ctx context.Context, offset, limit int, out chan<- exportI
 				return
 			}
 			if len(ds) == 0 {
-				return // the store changed under the export
+				// Fewer datasets than announced: a harvest withdrew some
+				// while the export ran. Fail rather than send a document
+				// that looks complete.
+				send(exportItem{err: catalog.Errorf(catalog.ECONFLICT, "the catalogue changed during the export: %d of %d datasets written", done, limit)})
+				return
 			}
 		}
 		for _, d := range ds {

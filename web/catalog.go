@@ -153,6 +153,7 @@ func (s *Server) registerCatalogRoutes(e *echo.Echo) {
 		e.HEAD(p, s.handleCatalog)
 	}
 	e.GET("/context.jsonld", s.handleContext)
+	e.HEAD("/context.jsonld", s.handleContext)
 }
 
 // handleContext publishes the JSON-LD context of Katalog's JSON-LD: the
@@ -241,10 +242,11 @@ func (s *Server) handleCatalog(c echo.Context) error {
 	}
 	w := rdf.NewWriter(c.Response(), format, dcat.Prefixes)
 	if _, err := x.Write(req.Context(), w); err != nil {
-		// The status is sent; all that is left is to say so in the log
-		// and cut the document short, which a parser will notice.
+		// The status is sent: all that is left is to log the error and
+		// break the connection, so that the client sees a cut-off answer
+		// rather than a short document it would take for the catalogue.
 		s.log.Error("catalogue export failed", "error", err, "path", req.URL.String())
-		return nil
+		panic(http.ErrAbortHandler)
 	}
 	if err := w.Close(); err != nil {
 		s.log.Warn("catalogue export not delivered", "error", err)

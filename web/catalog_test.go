@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -8,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/dcat/rdf"
+	"github.com/katalog/katalog/web"
 )
 
 const (
@@ -332,4 +337,32 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// failingVariables is a store whose variables cannot be read.
+type failingVariables struct{ catalog.Store }
+
+func (failingVariables) FindVariables(context.Context, catalog.VariableFilter) ([]catalog.Variable, int, error) {
+	return nil, 0, errors.New("disk on fire")
+}
+
+// TestCatalogExportFailure: when the store fails after the status is sent,
+// the client must see a broken answer, never a short document it would take
+// for the whole catalogue.
+func TestCatalogExportFailure(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, func(c *web.Config) { c.Store = failingVariables{c.Store} })
+	hs := httptest.NewServer(ts.srv)
+	defer hs.Close()
+	for _, path := range []string{"/catalog.ttl", "/catalog.nt?page=1&size=2"} {
+		resp, err := http.Get(hs.URL + path)
+		if err != nil {
+			continue // cut off before the headers: fine
+		}
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			t.Errorf("GET %s with a failing store: a complete %d answer; want the connection cut", path, resp.StatusCode)
+		}
+	}
 }

@@ -297,11 +297,16 @@ func (s *Server) handleStatic(c echo.Context) error {
 func (s *Server) registerPageRoutes(e *echo.Echo) {
 	// The home, dataset and variable pages are also the IRIs of Katalog's
 	// FAIR Data Point record and of the records: RDF clients get RDF.
-	e.GET("/", s.negotiated(s.handleHomePage, s.describeFDP))
+	for path, h := range map[string]echo.HandlerFunc{
+		"/":              s.negotiated(s.handleHomePage, s.describeFDP),
+		"/variables/:id": s.negotiated(s.handleVariablePage, s.describeVariable),
+		"/datasets/:id":  s.negotiated(s.handleDatasetPage, s.describeDataset),
+		"/agents/:id":    s.negotiated(s.handleAgentPage, s.describeAgent),
+	} {
+		e.GET(path, h)
+		e.HEAD(path, h)
+	}
 	e.GET("/search", s.handleSearchPage)
-	e.GET("/variables/:id", s.negotiated(s.handleVariablePage, s.describeVariable))
-	e.GET("/datasets/:id", s.negotiated(s.handleDatasetPage, s.describeDataset))
-	e.GET("/agents/:id", s.negotiated(s.handleAgentPage, s.describeAgent))
 	e.GET("/sources", s.handleSourcesPage)
 	e.GET("/sources/:name", s.handleSourcePage)
 	e.GET("/static/*", s.handleStatic)

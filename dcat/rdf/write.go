@@ -161,8 +161,35 @@ func checkTriple(t Triple) error {
 		return fmt.Errorf("rdf: write %v: the predicate must be an IRI", t)
 	case t.O.Kind == 0:
 		return fmt.Errorf("rdf: write %v: no object", t)
+	case t.O.Lang != "" && !ValidLangTag(t.O.Lang):
+		return fmt.Errorf("rdf: write %v: %q is not a language tag", t, t.O.Lang)
 	}
 	return nil
+}
+
+// ValidLangTag reports whether tag has the form every syntax accepts for a
+// language tag: letters, then dash-separated groups of letters and digits.
+func ValidLangTag(tag string) bool {
+	first := true
+	n := 0
+	for i := 0; i <= len(tag); i++ {
+		if i == len(tag) || tag[i] == '-' {
+			if n == 0 {
+				return false
+			}
+			first, n = false, 0
+			continue
+		}
+		c := tag[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case c >= '0' && c <= '9' && !first:
+		default:
+			return false
+		}
+		n++
+	}
+	return true
 }
 
 func (w *Writer) header() {

@@ -211,3 +211,18 @@ func BenchmarkWrite(b *testing.B) {
 		})
 	}
 }
+
+func TestValidLangTag(t *testing.T) {
+	for tag, want := range map[string]bool{
+		"nb": true, "en-GB": true, "de-CH-1996": true, "x-private1": true,
+		"": false, "nb no": false, "1": false, "nb-": false, "-nb": false, "nb--no": false, "nø": false,
+	} {
+		if got := ValidLangTag(tag); got != want {
+			t.Errorf("ValidLangTag(%q) = %v; want %v", tag, got, want)
+		}
+	}
+	w := NewWriter(&bytes.Buffer{}, FormatTurtle, nil)
+	if err := w.Write(Triple{IRI("http://example.org/s"), IRI("http://example.org/p"), Term{Kind: KindLiteral, Value: "x", Lang: "nb no"}}); err == nil {
+		t.Errorf("a literal tagged %q was written", "nb no")
+	}
+}
