@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/katalog/katalog/catalog"
@@ -89,7 +90,7 @@ func BenchmarkExportPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	page := max(1, (total/100+1)/2)
-	url := func(n int) string { return "http://127.0.0.1:8080/catalog?page=" + itoa(n) }
+	url := func(n int) string { return "http://127.0.0.1:8080/catalog?page=" + strconv.Itoa(n) }
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		x, err := dcat.NewExport(ctx, st, &pub, dcat.ExportOptions{Profile: dcat.ProfileHealthDCATAP, Page: page, Size: 100, PageURL: url})
@@ -104,11 +105,4 @@ func BenchmarkExportPage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

@@ -374,7 +374,7 @@ func (s *Server) describeDataset(c echo.Context, pub *dcat.Publication, w *rdf.W
 		return err
 	}
 	if d.Withdrawn != nil {
-		return echo.NewHTTPError(http.StatusGone, "the dataset was withdrawn from its source on "+d.Withdrawn.UTC().Format("2006-01-02"))
+		return gone("dataset", *d.Withdrawn)
 	}
 	profile, err := dcat.ParseProfile(c.QueryParam("profile"))
 	if err != nil {
@@ -393,9 +393,14 @@ func (s *Server) describeVariable(c echo.Context, pub *dcat.Publication, w *rdf.
 		return err
 	}
 	if v.Withdrawn != nil {
-		return echo.NewHTTPError(http.StatusGone, "the variable was withdrawn from its source on "+v.Withdrawn.UTC().Format("2006-01-02"))
+		return gone("variable", *v.Withdrawn)
 	}
 	return dcat.DescribeVariable(c.Request().Context(), s.store, pub, v, w)
+}
+
+// gone is the answer for a withdrawn record's RDF: 410, saying when.
+func gone(kind string, withdrawn time.Time) error {
+	return echo.NewHTTPError(http.StatusGone, "the "+kind+" was withdrawn from its source on "+withdrawn.UTC().Format("2006-01-02"))
 }
 
 // findMintedAgent finds the agent whose Katalog IRI ends in key: Katalog's
