@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -155,9 +156,10 @@ func (s *DB) FindVariables(ctx context.Context, f catalog.VariableFilter) ([]cat
 			n = min(n, f.Size)
 		}
 		out = make([]catalog.Variable, 0, n)
+		vc := vars.Cursor() // one cursor for all: Get makes one each time
 		for k, iri := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, iri = c.Next() {
-			v := vars.Get(iri)
-			if v == nil {
+			vk, v := vc.Seek(iri)
+			if !bytes.Equal(vk, iri) || v == nil {
 				return fmt.Errorf("dataset <%s> lists variable <%s>, which is not stored", f.Dataset, iri)
 			}
 			if check && !belongsTo(v, f.Dataset) {

@@ -45,7 +45,7 @@ func encodeRecord(hash string, withdrawn bool, v any) ([]byte, error) {
 // header is the decoded header of a record value. body aliases bbolt memory
 // and is valid only inside the transaction that read it.
 type header struct {
-	hash      string
+	hash      []byte // aliases the record like body
 	withdrawn bool
 	snappy    bool
 	body      []byte
@@ -79,6 +79,12 @@ func (h header) decodeWith(scratch *[]byte, dst any) error {
 			*scratch = buf
 		}
 	}
+	if v, ok := dst.(*catalog.Variable); ok {
+		if decodeVariable(body, v) {
+			return nil
+		}
+		*v = catalog.Variable{}
+	}
 	return recordJSON.Unmarshal(body, dst)
 }
 
@@ -93,7 +99,7 @@ func decodeHeader(v []byte) (header, error) {
 	}
 	n := int(v[2])
 	return header{
-		hash:      string(v[3 : 3+n]),
+		hash:      v[3 : 3+n],
 		withdrawn: v[1]&flagWithdrawn != 0,
 		snappy:    v[1]&flagSnappy != 0,
 		body:      v[3+n:],
@@ -439,7 +445,7 @@ func classify(iri, hash string, old map[string]header, was any) (status, error) 
 	switch {
 	case !existed:
 		return statusAdded, nil
-	case !prev.withdrawn && prev.hash == hash:
+	case !prev.withdrawn && string(prev.hash) == hash:
 		return statusUnchanged, nil
 	}
 	if err := prev.decode(was); err != nil {
@@ -544,7 +550,7 @@ func (a *applier) withdrawDataset(r oldRecord) error {
 	t := a.now
 	d.Withdrawn = &t
 	a.ch.Removed = append(a.ch.Removed, catalog.Ref{Kind: catalog.KindDataset, Identifier: d.Identifier, IRI: d.IRI})
-	data, err := encodeRecord(r.hash, true, &d)
+	data, err := encodeRecord(string(r.hash), true, &d)
 	if err != nil {
 		return err
 	}
@@ -560,7 +566,7 @@ func (a *applier) withdrawVariable(r oldRecord) error {
 	t := a.now
 	v.Withdrawn = &t
 	a.ch.Removed = append(a.ch.Removed, catalog.Ref{Kind: catalog.KindVariable, Identifier: v.Identifier, IRI: v.IRI, Dataset: v.Dataset})
-	data, err := encodeRecord(r.hash, true, &v)
+	data, err := encodeRecord(string(r.hash), true, &v)
 	if err != nil {
 		return err
 	}
@@ -624,7 +630,7 @@ func (a *applier) setPosition(iri string, pos int) error {
 		return nil
 	}
 	vr.Position = pos
-	data, err := encodeRecord(h.hash, h.withdrawn, &vr)
+	data, err := encodeRecord(string(h.hash), h.withdrawn, &vr)
 	if err != nil {
 		return err
 	}
