@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench corpus bench-harvest conformance conformance-export clean loadtest-search
+.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest-search
 
 all: build
 
@@ -31,8 +31,12 @@ test: vet
 	  grep -E '^relevance:|FAIL|floors are|not in the fixture|^ok' relevance.log; rm -f relevance.log; exit $$status
 
 # Benchmarks over the fixtures; set KATALOG_CORPUS=DIR to add a scaled corpus.
-bench:
+bench: bench-kill
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+
+# The kill -9 test in its long form (make test kills 20 harvests).
+bench-kill:
+	KATALOG_KILLS=200 $(GO) test ./cmd/katalog -run '^TestKillNine$$' -count=1 -v -timeout 30m
 
 # A generated corpus of about 1,000,000 variables (620 MB), for the
 # benchmarks below; needs Debian's python3-rdflib.

@@ -189,8 +189,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	schedCtx, stopSched := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
+		defer close(done)
+		// A stop that left the index behind the store is put right
+		// before the first scheduled run, while the old index serves.
+		if repaired, err := a.harvester.RepairIndex(schedCtx); err != nil {
+			log.Error("repairing the search index", "error", err)
+		} else if len(repaired) > 0 {
+			log.Info("search index repaired", "sources", repaired)
+		}
 		sched.Run(schedCtx)
-		close(done)
 	}()
 	err = srv.Serve(ctx, l, shutdownGrace)
 	stopSched()
