@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest-search
+.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search
 
 all: build
 
@@ -90,3 +90,8 @@ clean:
 # HTTP load against a running katalog serve on $(ADDR): searches with all facets.
 loadtest-search:
 	$(GO) run ./cmd/katalog-load -addr $(ADDR) -c 32 -d 30s -mix search
+
+# 60 s of the full request mix at 64 connections against katalog serve on the
+# fixtures, while a source harvests changed feeds every few seconds.
+loadtest:
+	GO=$(GO) ADDR=127.0.0.1:8099 DURATION=60s CONNS=64 sh cmd/katalog-load/loadtest.sh

@@ -7,6 +7,8 @@
 //	katalog-load -addr 127.0.0.1:8080 -c 32 -d 30s -mix search [-warmup 3s] [-json]
 //
 // It only ever talks to the local machine (127.0.0.1, localhost or ::1).
+// With -harvesting SOURCE it also reports the runs of a source harvesting
+// during the load (make loadtest makes one), by status.
 // Mixes:
 //
 //   - search: /api/v1/search over a fixed list of Norwegian and English
@@ -14,7 +16,7 @@
 //   - suggest: /api/v1/suggest with prefixes of 1–6 letters of those words;
 //   - full: search 50 %, suggest 20 %, variables 15 % (API and page, ids
 //     learned from one search at start-up), search pages 10 % and
-//     /catalog 5 % (a 404 there is counted as "not served", not an error).
+//     DCAT pages 5 % (/catalog pages as Turtle and JSON-LD).
 //
 // Each worker goes through the requests in its own deterministic order, so
 // runs are comparable. An error is a transport error, a status of 500 or
@@ -84,6 +86,9 @@ type config struct {
 	timeout  time.Duration
 	mix      string
 	json     bool
+	// harvesting is a source that harvests during the load; its runs
+	// are reported.
+	harvesting string
 }
 
 // run is the whole command: it parses args, runs the load and writes the
@@ -106,8 +111,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "katalog-load: %v\n", err)
 		return exitUsage
 	}
+	start := time.Now()
 	res := runLoad(ctx, client, base, m, cfg)
 	rep := buildReport(cfg, m, res)
+	if cfg.harvesting != "" {
+		if rep.HarvestRuns, err = runsSince(ctx, client, base, cfg.harvesting, start); err != nil {
+			fmt.Fprintf(stderr, "katalog-load: %v\n", err)
+			return exitErrors
+		}
+	}
 	if cfg.json {
 		err = writeJSON(stdout, rep)
 	} else {
@@ -123,8 +135,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitErrors
 	case rep.Total.Errors > 0:
 		return exitErrors
+	case cfg.harvesting != "" && rep.HarvestRuns[statusOK] == 0:
+		fmt.Fprintf(stderr, "katalog-load: no run of source %s stored a change during the load\n", cfg.harvesting)
+		return exitErrors
 	}
 	return exitOK
+}
+
+// statusOK is the status of a harvest run that stored the feed.
+const statusOK = "ok"
+
+// runsSince counts the runs of a source that started at or after since, by
+// status, from /api/v1/sources/{name}/runs.
+func runsSince(ctx context.Context, c *http.Client, base, source string, since time.Time) (map[string]int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/sources/"+url.PathEscape(source)+"/runs", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("runs of source %s: %w", source, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("runs of source %s: HTTP %d", source, resp.StatusCode)
+	}
+	var runs []struct {
+		Started time.Time `json:"started"`
+		Status  string    `json:"status"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&runs); err != nil {
+		return nil, fmt.Errorf("runs of source %s: %w", source, err)
+	}
+	out := map[string]int{}
+	for _, r := range runs {
+		if !r.Started.Before(since.Truncate(time.Second)) {
+			out[r.Status]++
+		}
+	}
+	return out, nil
 }
 
 // parseFlags reads and checks the command line.
@@ -139,8 +188,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "time limit of one request, body included")
 	fs.StringVar(&cfg.mix, "mix", "search", "request mix: search, suggest or full")
 	fs.BoolVar(&cfg.json, "json", false, "print the report as one JSON object")
+	fs.StringVar(&cfg.harvesting, "harvesting", "", "a `source` that harvests during the load: report its runs, and fail if none stored a change")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: katalog-load [-addr host:port] [-c N] [-d D] [-warmup D] [-mix search|suggest|full] [-json]")
+		fmt.Fprintln(fs.Output(), "usage: katalog-load [-addr host:port] [-c N] [-d D] [-warmup D] [-mix search|suggest|full] [-harvesting source] [-json]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -246,9 +296,6 @@ func refuseNonLoopback(network, address string, _ syscall.RawConn) error {
 type request struct {
 	class string
 	path  string // with the query string
-	// optional says a 404 means the route is not served yet: counted
-	// apart, not as an error.
-	optional bool
 }
 
 // pool is a set of requests drawn from in proportion to its weight.
@@ -360,6 +407,18 @@ func prefixes(word string, n int) []string {
 	return out
 }
 
+// catalogRequests returns DCAT catalogue pages as a harvester asks for
+// them, in Turtle and JSON-LD.
+func catalogRequests() []request {
+	var reqs []request
+	for page := 1; page <= 3; page++ {
+		for _, ext := range []string{".ttl", ".jsonld"} {
+			reqs = append(reqs, request{class: classCatalog, path: fmt.Sprintf("/catalog%s?page=%d&size=20", ext, page)})
+		}
+	}
+	return reqs
+}
+
 // variableRequests returns the API and page requests for each variable.
 func variableRequests(ids []string) []request {
 	reqs := make([]request, 0, 2*len(ids))
@@ -389,7 +448,7 @@ func buildMix(name string, ids []string) (mix, error) {
 			{20, suggestRequests()},
 			{15, variableRequests(ids)},
 			{10, searchRequests(classSearchPage, "/search")},
-			{5, []request{{class: classCatalog, path: "/catalog?page=1&size=20", optional: true}}},
+			{5, catalogRequests()},
 		}
 	default:
 		return m, fmt.Errorf("unknown mix %q", name)
@@ -569,20 +628,15 @@ func fetch(ctx context.Context, c *http.Client, u string) outcome {
 type verdict int
 
 const (
-	answered  verdict = iota
-	failed            // an error
-	notServed         // an optional route's 404
+	answered verdict = iota
+	failed           // an error
 )
 
-// judge says how o counts for r, and for an error, why.
-func judge(r request, o outcome) (verdict, string) {
+// judge says how o counts, and for an error, why.
+func judge(o outcome) (verdict, string) {
 	switch {
 	case o.err != nil:
 		return failed, "transport error"
-	case o.status >= 500:
-		return failed, "HTTP " + strconv.Itoa(o.status)
-	case o.status == http.StatusNotFound && r.optional:
-		return notServed, ""
 	case o.status >= 400:
 		return failed, "HTTP " + strconv.Itoa(o.status)
 	}
@@ -593,7 +647,6 @@ func judge(r request, o outcome) (verdict, string) {
 type classStats struct {
 	latencies []time.Duration
 	errors    int
-	notServed int
 	bytes     int64
 	reasons   map[string]int // errors by reason
 	firstErr  string         // the first transport error's text
@@ -617,15 +670,13 @@ func (t tally) add(r request, o outcome) {
 	cs := t.get(r.class)
 	cs.latencies = append(cs.latencies, o.latency)
 	cs.bytes += o.bytes
-	switch v, reason := judge(r, o); v {
+	switch v, reason := judge(o); v {
 	case failed:
 		cs.errors++
 		cs.reasons[reason]++
 		if o.err != nil && cs.firstErr == "" {
 			cs.firstErr = o.err.Error()
 		}
-	case notServed:
-		cs.notServed++
 	}
 }
 
@@ -640,7 +691,6 @@ func (t tally) merge(o tally) {
 func (cs *classStats) merge(src *classStats) {
 	cs.latencies = append(cs.latencies, src.latencies...)
 	cs.errors += src.errors
-	cs.notServed += src.notServed
 	cs.bytes += src.bytes
 	for k, n := range src.reasons {
 		cs.reasons[k] += n
@@ -715,7 +765,6 @@ type summary struct {
 	Requests    int     `json:"requests"`
 	RPS         float64 `json:"requests_per_sec"`
 	Errors      int     `json:"errors"`
-	NotServed   int     `json:"not_served,omitempty"`
 	P50MS       float64 `json:"p50_ms"`
 	P90MS       float64 `json:"p90_ms"`
 	P99MS       float64 `json:"p99_ms"`
@@ -737,6 +786,8 @@ type report struct {
 	Total        summary        `json:"total"`
 	ErrorReasons map[string]int `json:"error_reasons,omitempty"`
 	FirstError   string         `json:"first_error,omitempty"`
+	// HarvestRuns counts the -harvesting source's runs by status.
+	HarvestRuns map[string]int `json:"harvest_runs,omitempty"`
 }
 
 // buildReport summarises res by class, in m's class order, and in total.
@@ -769,7 +820,7 @@ func summarize(class string, cs *classStats, elapsed time.Duration) summary {
 	lat := slices.Clone(cs.latencies)
 	slices.Sort(lat)
 	s := summary{
-		Class: class, Requests: len(lat), Errors: cs.errors, NotServed: cs.notServed,
+		Class: class, Requests: len(lat), Errors: cs.errors,
 		P50MS: ms(percentile(lat, 50)), P90MS: ms(percentile(lat, 90)),
 		P99MS: ms(percentile(lat, 99)), MaxMS: ms(percentile(lat, 100)),
 		Bytes: cs.bytes,
@@ -793,8 +844,7 @@ func writeJSON(w io.Writer, rep report) error {
 	return enc.Encode(rep)
 }
 
-// writeText writes rep as a table, followed by notes on errors and routes
-// not served.
+// writeText writes rep as a table, followed by notes on errors.
 func writeText(w io.Writer, rep report) error {
 	fmt.Fprintf(w, "katalog-load: %s, mix %s, %d workers, %gs after a %gs warm-up (%.2fs measured)",
 		rep.Addr, rep.Mix, rep.Workers, rep.DurationS, rep.WarmupS, rep.ElapsedS)
@@ -821,7 +871,7 @@ func writeText(w io.Writer, rep report) error {
 	return nil
 }
 
-// writeNotes writes why requests failed and which were not served.
+// writeNotes writes why requests failed.
 func writeNotes(w io.Writer, rep report) {
 	if len(rep.ErrorReasons) > 0 {
 		reasons := make([]string, 0, len(rep.ErrorReasons))
@@ -833,10 +883,15 @@ func writeNotes(w io.Writer, rep report) {
 	if rep.FirstError != "" {
 		fmt.Fprintf(w, "first transport error: %s\n", rep.FirstError)
 	}
-	for _, s := range rep.Classes {
-		if s.NotServed > 0 {
-			fmt.Fprintf(w, "%s: %d requests answered 404 (not served yet; not counted as errors)\n", s.Class, s.NotServed)
+	if rep.HarvestRuns != nil {
+		var runs []string
+		for _, k := range slices.Sorted(maps.Keys(rep.HarvestRuns)) {
+			runs = append(runs, fmt.Sprintf("%s ×%d", k, rep.HarvestRuns[k]))
 		}
+		if len(runs) == 0 {
+			runs = append(runs, "none")
+		}
+		fmt.Fprintf(w, "harvest runs during the load: %s\n", strings.Join(runs, ", "))
 	}
 }
 

@@ -204,7 +204,7 @@ func TestRunCountsSearchErrors(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, exitErrors)
 	}
 	tot := rep.Total
-	if tot.Requests == 0 || tot.Errors != tot.Requests || tot.NotServed != 0 {
+	if tot.Requests == 0 || tot.Errors != tot.Requests {
 		t.Errorf("total = %+v, want every request an error", tot)
 	}
 	if rep.ErrorReasons["HTTP 500"] == 0 || rep.ErrorReasons["HTTP 404"] == 0 ||
@@ -220,8 +220,8 @@ func TestRunFullMix(t *testing.T) {
 		switch p := r.URL.EscapedPath(); {
 		case p == "/api/v1/search" && r.URL.Query().Get("size") == "100":
 			fmt.Fprintf(w, `{"hits":[{"identifier":%q},{"identifier":"MFR:SVLEN"}]}`, id)
-		case p == "/catalog":
-			http.NotFound(w, r)
+		case (p == "/catalog.ttl" || p == "/catalog.jsonld") && r.URL.Query().Get("size") == "20" && r.URL.Query().Get("page") != "":
+			fmt.Fprint(w, "ok")
 		case p == "/api/v1/search", p == "/search", p == "/api/v1/suggest",
 			p == "/api/v1/variables/MFR:HODE%2F2%20x", p == "/variables/MFR:SVLEN",
 			p == "/variables/MFR:HODE%2F2%20x", p == "/api/v1/variables/MFR:SVLEN":
@@ -248,9 +248,6 @@ func TestRunFullMix(t *testing.T) {
 	want := []string{classSearch, classSuggest, classVariableAPI, classVariablePage, classSearchPage, classCatalog}
 	if !slices.Equal(classes, want) {
 		t.Errorf("classes %v, want %v", classes, want)
-	}
-	if c := classOf(rep, classCatalog); c.NotServed != c.Requests || c.Errors != 0 || rep.Total.NotServed != c.NotServed {
-		t.Errorf("catalog = %+v, total %+v; want every request not served, none an error", c, rep.Total)
 	}
 }
 
@@ -380,19 +377,42 @@ func TestWriteText(t *testing.T) {
 	st := tally{}
 	st.add(request{class: classSearch}, outcome{latency: 3 * time.Millisecond, status: 200, bytes: 2048})
 	st.add(request{class: classSearch}, outcome{latency: 9 * time.Millisecond, status: 503})
-	st.add(request{class: classCatalog, optional: true}, outcome{latency: time.Millisecond, status: 404})
+	st.add(request{class: classCatalog}, outcome{latency: time.Millisecond, status: 404})
 	rep := buildReport(config{addr: "127.0.0.1:1", workers: 2, duration: time.Second}, m, result{stats: st, elapsed: time.Second})
 	var buf bytes.Buffer
 	if err := writeText(&buf, rep); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"p99", "search", "total", "2.0 KiB/s", "HTTP 503 ×1", "catalog: 1 requests answered 404"} {
+	for _, want := range []string{"p99", "search", "total", "2.0 KiB/s", "HTTP 404 ×1, HTTP 503 ×1"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
-	if rep.Total.Requests != 3 || rep.Total.Errors != 1 || rep.Total.NotServed != 1 || rep.Total.MaxMS != 9 {
+	if rep.Total.Requests != 3 || rep.Total.Errors != 2 || rep.Total.MaxMS != 9 {
 		t.Errorf("total = %+v", rep.Total)
+	}
+}
+
+func TestRunReportsHarvestRuns(t *testing.T) {
+	var runs atomic.Value
+	runs.Store(`[]`)
+	addr, _ := loopbackServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/sources/churn/runs" {
+			fmt.Fprint(w, runs.Load().(string))
+			return
+		}
+		fmt.Fprint(w, `{"total":0,"hits":[],"facets":{}}`)
+	})
+	code, rep := load(t, addr, "-d", "200ms", "-c", "2", "-harvesting", "churn")
+	if code != exitErrors || len(rep.HarvestRuns) != 0 {
+		t.Errorf("no runs: exit %d, runs %v; want %d and none", code, rep.HarvestRuns, exitErrors)
+	}
+	now := time.Now().UTC()
+	runs.Store(fmt.Sprintf(`[{"started":%q,"status":"ok"},{"started":%q,"status":"ok"},{"started":%q,"status":"failed"},{"started":"2020-01-01T00:00:00Z","status":"ok"}]`,
+		now.Add(time.Hour).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339)))
+	code, rep = load(t, addr, "-d", "200ms", "-c", "2", "-harvesting", "churn")
+	if code != exitOK || rep.HarvestRuns["ok"] != 2 || rep.HarvestRuns["failed"] != 1 || len(rep.HarvestRuns) != 2 {
+		t.Errorf("exit %d, runs %v; want 0, ok ×2 and failed ×1 (the run from 2020 is older than the load)", code, rep.HarvestRuns)
 	}
 }
