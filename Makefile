@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search
+.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search vulncheck
 
 all: build
 
@@ -29,6 +29,24 @@ test: vet
 	$(GO) test -race -count=1 -skip '^TestRelevance$$' ./...
 	$(GO) test -count=1 -run '^TestRelevance$$' -v ./search > relevance.log 2>&1; status=$$?; \
 	  grep -E '^relevance:|FAIL|floors are|not in the fixture|^ok' relevance.log; rm -f relevance.log; exit $$status
+
+# govulncheck against the Go vulnerability database, which comes as the module
+# golang.org/x/vulndb through the module proxy (vuln.go.dev cannot be reached)
+# and is indexed locally; .ci/vulncheck fails on any vulnerable code called
+# that .ci/vulncheck/allowed.txt does not allow with a reason.
+VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
+GOVULNCHECK    ?= golang.org/x/vuln/cmd/govulncheck@v1.9.0
+VULNDB         ?= $(CURDIR)/.vulndb
+vulncheck:
+	@if [ ! -f $(VULNDB)/index/db.json ]; then \
+	  tmp=$$(mktemp -d) && cd $$tmp && $(GO) mod init vulndb >/dev/null 2>&1 && \
+	  osv=$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/data/osv && \
+	  cd $(CURDIR) && rm -rf $$tmp && echo "indexing $$osv" && \
+	  $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns $$osv -out $(VULNDB).new && \
+	  rm -rf $(VULNDB) && mv $(VULNDB).new $(VULNDB); \
+	fi
+	$(GO) run $(GOVULNCHECK) -db file://$(VULNDB) -format json ./... > vulncheck.json
+	$(GO) run ./.ci/vulncheck < vulncheck.json; status=$$?; rm -f vulncheck.json; exit $$status
 
 # Benchmarks over the fixtures; set KATALOG_CORPUS=DIR to add a scaled corpus.
 bench: bench-kill
@@ -85,7 +103,7 @@ conformance-export: build $(CONFORMANCE_STAMP)
 	$(CONFORMANCE_NODE) $(CONFORMANCE_DIR)/violations.mjs $(EXPORT_OUT)/*.json
 
 clean:
-	rm -rf bin data bench.txt relevance.log
+	rm -rf bin data bench.txt relevance.log .vulndb
 
 # HTTP load against a running katalog serve on $(ADDR): searches with all facets.
 loadtest-search:
