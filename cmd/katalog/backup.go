@@ -292,7 +292,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 	kept := ""
 	if cur != nil {
-		kept = p.store + ".before-restore-" + stamp(time.Now())
+		kept = keepName(p.store + ".before-restore-" + stamp(time.Now()))
 		if err := os.Rename(p.store, kept); err != nil {
 			return fmt.Errorf("set the current store aside: %w%s", err, unchanged)
 		}
@@ -318,6 +318,19 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("the store is restored, but the search index could not be rebuilt (%w): it is removed, so that katalog serve rebuilds it at start; or run katalog reindex --data %s", err, *dataDir)
 	}
 	return nil
+}
+
+// keepName returns name, or when a file has it already (two restores in
+// one second), name with the first free ".N" after it: a rename must not
+// replace an earlier store that was set aside.
+func keepName(name string) string {
+	kept := name
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(kept); errors.Is(err, os.ErrNotExist) {
+			return kept
+		}
+		kept = fmt.Sprintf("%s.%d", name, i)
+	}
 }
 
 // copyInto copies the file at from into a new temporary file in dir, synced

@@ -286,6 +286,38 @@ func TestRestoreRoundTrip(t *testing.T) {
 		t.Errorf("harvest after restore = %d: %s %s", code, out, stderr)
 	}
 
+	// Again, and over a damaged store: each replaced store is kept under
+	// its own name, even within one second.
+	os.WriteFile(paths(data).store, []byte("damaged"), 0o644)
+	code, stdout, stderr = katalog(t, "restore", "--from", backup, "--data", data)
+	if code != exitOK || !strings.Contains(stderr, "cannot be read") {
+		t.Fatalf("restore over a damaged store = %d, %q, %q; want 0 and a warning", code, stdout, stderr)
+	}
+	if code, stdout, stderr = katalog(t, "restore", "--from", backup, "--data", data); code != exitOK {
+		t.Fatalf("restore = %d, %q, %q", code, stdout, stderr)
+	}
+	kept = kept[:0]
+	for _, name := range files(t, data) {
+		if strings.HasPrefix(name, "katalog.db.before-restore-") {
+			kept = append(kept, name)
+		}
+	}
+	if len(kept) != 3 {
+		t.Errorf("after three restores the data folder keeps %v; want three replaced stores", kept)
+	}
+	damaged := 0
+	for _, name := range kept {
+		if b, _ := os.ReadFile(filepath.Join(data, name)); string(b) == "damaged" {
+			damaged++
+		}
+	}
+	if damaged != 1 {
+		t.Errorf("%d of the kept stores %v are the damaged one; want 1", damaged, kept)
+	}
+	if ds, vars := storeState(t, paths(data).store); !slices.Equal(ds, atBackupDS) || vars != atBackupVars {
+		t.Errorf("after restores the store holds %v, %d variables; want %v, %d", ds, vars, atBackupDS, atBackupVars)
+	}
+
 	// Into a new data folder, as for a replica: nothing to keep.
 	fresh := filepath.Join(t.TempDir(), "replica")
 	code, stdout, stderr = katalog(t, "restore", "--from", backup, "--data", fresh)
