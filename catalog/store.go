@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -54,6 +55,15 @@ type Store interface {
 	FindCatalogs(ctx context.Context, source string) ([]Catalog, error)
 
 	Close() error
+}
+
+// Backuper is a store that can copy itself while it serves.
+type Backuper interface {
+	// Backup writes a consistent copy of the whole store to w: the store as
+	// of one moment, while reads and writes go on. It calls size, when not
+	// nil, with the copy's length in bytes before it writes anything, and
+	// returns the number of bytes written.
+	Backup(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
 }
 
 // DatasetFilter selects datasets. Zero fields select everything; Size 0 means

@@ -120,6 +120,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerDatasetRoutes(api)
 	s.registerSourceRoutes(api)
 	s.registerValidateRoutes(api)
+	s.registerAdminRoutes(api)
 	s.registerHealthRoutes(e)
 	s.registerPageRoutes(e)
 	s.registerCatalogRoutes(e)

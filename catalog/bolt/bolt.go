@@ -41,6 +41,9 @@ const (
 	bucketOrder     = "order" // dataset IRI \x00 position → variable IRI
 )
 
+// topBuckets are the buckets every store has.
+var topBuckets = []string{bucketMeta, bucketSources, bucketRuns, bucketFindings, bucketChanges, bucketIDs, bucketRecords}
+
 const schemaVersion = "1"
 
 // DB is a catalog.Store on a bbolt file. It is safe for concurrent use.
@@ -50,8 +53,8 @@ type DB struct {
 
 var _ catalog.Store = (*DB)(nil)
 
-// Open opens or creates the store at path. It fails rather than waits when
-// another process holds the file.
+// Open opens or creates the store at path. It fails rather than waits, with
+// an error wrapping ErrInUse, when another process holds the file.
 func Open(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -64,13 +67,13 @@ func Open(path string) (*DB, error) {
 		InitialMmapSize: 2 << 30,
 	})
 	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("open store %s: the file is in use by another katalog process", path)
+		return nil, fmt.Errorf("open store %s: %w", path, ErrInUse)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketMeta, bucketSources, bucketRuns, bucketFindings, bucketChanges, bucketIDs, bucketRecords} {
+		for _, name := range topBuckets {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return err
 			}

@@ -285,13 +285,7 @@ func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer store.Close()
-	start := time.Now()
-	n, err := search.Rebuild(ctx, store, p.index)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "indexed %d documents in %s\n", n, time.Since(start).Round(time.Millisecond))
-	return nil
+	return reindex(ctx, store, p.index, stdout)
 }
 
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

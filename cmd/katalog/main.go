@@ -44,6 +44,8 @@ Usage:
   katalog harvest [--config FILE] [--data DIR] [--source NAME]
   katalog reindex [--data DIR]
   katalog export  [--data DIR] [--format turtle|jsonld|rdfxml|ntriples] [--profile healthdcat-ap|dcat-ap-no] [--base URL] [--config FILE]
+  katalog backup  --out FILE [--data DIR | --url BASE [--config FILE]]
+  katalog restore --from FILE [--data DIR]
   katalog validate [--profile dcat-ap-no|healthdcat-ap|national] [--format text|json] FILE|URL|-
   katalog version
 
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdReindex(ctx, args, stdout, stderr)
 	case "export":
 		err = cmdExport(ctx, args, stdout, stderr)
+	case "backup":
+		err = cmdBackup(ctx, args, stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, args, stdout, stderr)
 	case "validate":
 		code, err = cmdValidate(ctx, args, stdin, stdout, stderr)
 	case "version", "--version":
