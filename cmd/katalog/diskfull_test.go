@@ -40,7 +40,7 @@ func TestDiskFullAndReadOnly(t *testing.T) {
 	os.WriteFile(cfg, []byte("max_remove_share: 1\nsources:\n  - name: reg\n    url: file://"+feed+"\n"), 0o644)
 	data := filepath.Join(mnt, "data")
 
-	if out, err := katalog(t, "harvest", "--config", cfg, "--data", data); err != nil {
+	if out, err := katalogProc(t, "harvest", "--config", cfg, "--data", data); err != nil {
 		t.Fatalf("first harvest: %v\n%s", err, out)
 	}
 	before := datasetCount(t, data)
@@ -61,7 +61,7 @@ func TestDiskFullAndReadOnly(t *testing.T) {
 	}
 	fill.Close()
 	copyFile(t, filepath.Join(feeds, "hunt.ttl"), feed)
-	out, err := katalog(t, "harvest", "--config", cfg, "--data", data)
+	out, err := katalogProc(t, "harvest", "--config", cfg, "--data", data)
 	if err == nil || !strings.Contains(out, filepath.Join(data, "katalog.db")+": no space left on device") {
 		t.Fatalf("harvest onto a full disk: %v\n%s\nwant a failure naming the store and saying the disk is full", err, out)
 	}
@@ -74,7 +74,7 @@ func TestDiskFullAndReadOnly(t *testing.T) {
 		t.Errorf("the last run after the failure is %s %q", run.Status, run.Error)
 	}
 	os.Remove(filepath.Join(mnt, "fill"))
-	if out, err := katalog(t, "harvest", "--config", cfg, "--data", data); err != nil {
+	if out, err := katalogProc(t, "harvest", "--config", cfg, "--data", data); err != nil {
 		t.Fatalf("harvest once space is free again: %v\n%s", err, out)
 	}
 	if got := datasetCount(t, data); got == before {
@@ -85,15 +85,15 @@ func TestDiskFullAndReadOnly(t *testing.T) {
 	if err := syscall.Mount("", mnt, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
 		t.Fatalf("remount read-only: %v", err)
 	}
-	out, err = katalog(t, "harvest", "--config", cfg, "--data", data)
+	out, err = katalogProc(t, "harvest", "--config", cfg, "--data", data)
 	if err == nil || !strings.Contains(out, filepath.Join(data, "katalog.db")) || !strings.Contains(out, "read-only file system") {
 		t.Errorf("harvest into a read-only folder: %v\n%s\nwant an error naming the store and saying the file system is read-only", err, out)
 	}
 }
 
-// katalog runs the katalog command (this test binary) and returns its
+// katalogProc runs the katalog command (this test binary) as a process and returns its
 // combined output.
-func katalog(t *testing.T, args ...string) (string, error) {
+func katalogProc(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "KATALOG_TEST_MAIN=1")
