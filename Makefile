@@ -1,5 +1,8 @@
 # Katalog: make run (serve the bundled fixtures), make test (every test).
 GO      ?= go
+# Go 1.27.3 from the module proxy (the go command fetches it once, ~76 MB):
+# Go 1.26.8's standard library has known vulnerabilities (make vulncheck).
+export GOTOOLCHAIN := go1.27.3
 ADDR    ?= 127.0.0.1:8080
 DATA    ?= data
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)

@@ -10,7 +10,7 @@ require (
 	github.com/golang/snappy v1.0.0
 	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede
 	github.com/knakk/rdf v0.0.0-20190304171630-8521bf4c5042
-	github.com/labstack/echo/v4 v4.16.0
+	github.com/labstack/echo/v4 v4.16.5
 	github.com/piprate/json-gold v0.9.1
 	github.com/robfig/cron/v3 v3.0.1
 	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
