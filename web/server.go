@@ -38,6 +38,9 @@ type Config struct {
 	// Publication is what the DCAT endpoint says about this Katalog; an
 	// empty Base is taken from each request.
 	Publication dcat.Publication
+	// IndexSize reports the search index's size on disk for /metrics; nil
+	// leaves that gauge out.
+	IndexSize func() (int64, error)
 }
 
 // Server serves the API and the explorer. It is safe for concurrent use.
@@ -53,6 +56,8 @@ type Server struct {
 	ready      func() bool
 	pages      *pages
 	pub        dcat.Publication
+	metrics    *metrics
+	indexSize  func() (int64, error)
 
 	version string
 }
@@ -72,6 +77,7 @@ func New(cfg Config) (*Server, error) {
 		ready:      cfg.Ready,
 		version:    cfg.Version,
 		pub:        cfg.Publication,
+		indexSize:  cfg.IndexSize,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -87,6 +93,7 @@ func New(cfg Config) (*Server, error) {
 	if s.ready == nil {
 		s.ready = func() bool { return true }
 	}
+	s.metrics = newMetrics(s)
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -94,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.Use(s.measureRequests)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -123,6 +131,11 @@ func New(cfg Config) (*Server, error) {
 	s.registerHealthRoutes(e)
 	s.registerPageRoutes(e)
 	s.registerCatalogRoutes(e)
+	s.registerMetricsRoutes(e)
+	s.metrics.routes = map[string]bool{}
+	for _, r := range e.Routes() {
+		s.metrics.routes[r.Path] = true
+	}
 	return s, nil
 }
 
