@@ -22,6 +22,7 @@ type metrics struct {
 	requests    *prometheus.HistogramVec // by route template, method, status class
 	harvestRuns *prometheus.CounterVec   // by source, status
 	harvestTime *prometheus.HistogramVec // by source, status
+	limited     *prometheus.CounterVec   // by limit
 	// routes are the route templates registered, set once by New before
 	// the server answers; any other path is counted as "unmatched".
 	routes map[string]bool
@@ -54,6 +55,10 @@ func newMetrics(s *Server) *metrics {
 			Help:    "Time harvest runs took from start to finish, by source and status.",
 			Buckets: []float64{.1, .5, 1, 5, 10, 30, 60, 300, 900, 1800, 3600},
 		}, []string{"source", "status"}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "katalog_http_rate_limited_total",
+			Help: "Requests refused with 429 because their client was over a rate limit, by limit (search, export).",
+		}, []string{"limit"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "katalog_build_info",
@@ -64,7 +69,7 @@ func newMetrics(s *Server) *metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.harvestRuns, m.harvestTime, build,
+		m.requests, m.harvestRuns, m.harvestTime, m.limited, build,
 		newIndexCollector(s),
 	)
 	return m

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -41,6 +42,16 @@ type Config struct {
 	// IndexSize reports the search index's size on disk for /metrics; nil
 	// leaves that gauge out.
 	IndexSize func() (int64, error)
+	// SearchLimit is the rate limit per client of searching: the API's
+	// search and suggest and the search page. ExportLimit is that of the
+	// DCAT catalogue: /catalog and its .ttl, .jsonld, .rdf and .nt forms.
+	// The zero RateLimit is none.
+	SearchLimit, ExportLimit RateLimit
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client: a request from one of them is counted for the right-most
+	// address in that header that is not a trusted proxy. With none, a
+	// request's client is its TCP peer.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the API and the explorer. It is safe for concurrent use.
@@ -58,6 +69,9 @@ type Server struct {
 	pub        dcat.Publication
 	metrics    *metrics
 	indexSize  func() (int64, error)
+
+	searchLimit, exportLimit *limiter
+	proxies                  []netip.Prefix
 
 	version string
 }
@@ -78,6 +92,7 @@ func New(cfg Config) (*Server, error) {
 		version:    cfg.Version,
 		pub:        cfg.Publication,
 		indexSize:  cfg.IndexSize,
+		proxies:    cfg.TrustedProxies,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -93,6 +108,8 @@ func New(cfg Config) (*Server, error) {
 	if s.ready == nil {
 		s.ready = func() bool { return true }
 	}
+	s.searchLimit = newLimiter("search", cfg.SearchLimit, s.now)
+	s.exportLimit = newLimiter("export", cfg.ExportLimit, s.now)
 	s.metrics = newMetrics(s)
 	var err error
 	if s.pages, err = parsePages(); err != nil {
@@ -101,6 +118,7 @@ func New(cfg Config) (*Server, error) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = func(r *http.Request) string { return s.clientAddr(r).String() }
 	e.Use(s.measureRequests)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -242,6 +260,8 @@ func statusForCode(code string) int {
 		return http.StatusUnauthorized
 	case catalog.ECONFLICT:
 		return http.StatusConflict
+	case catalog.ERATELIMIT:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -252,6 +272,8 @@ func codeForStatus(status int) string {
 		return catalog.ENOTFOUND
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return catalog.EUNAUTHORIZED
+	case status == http.StatusTooManyRequests:
+		return catalog.ERATELIMIT
 	case status < 500:
 		return catalog.EINVALID
 	}
