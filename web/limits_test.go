@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/katalog/katalog/harvest"
 	"github.com/katalog/katalog/web"
 )
 
@@ -173,6 +175,52 @@ func TestRateLimitsTrustedProxy(t *testing.T) {
 		}
 		if rec := ts.from(t, "GET", target, s.remote, hdr...); rec.Code != s.status {
 			t.Errorf("%s: GET %s from %s, X-Forwarded-For %q = %d; want %d", s.name, target, s.remote, s.xff, rec.Code, s.status)
+		}
+	}
+}
+
+func TestBodyLimits(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, func(c *web.Config) {
+		c.Validator = &harvest.Harvester{Version: "test"}
+		c.MaxBody, c.MaxFeedBody = 1<<10, 8<<10
+		c.Harvests, c.AdminToken = &harvests{}, "s3cret-token"
+	})
+	big := strings.Repeat("# a Turtle comment to fill the body up\n", 300) // 11.7 KB
+	medium := strings.Repeat("# a Turtle comment\n", 200) + flawed         // about 5 KB
+	cases := []struct {
+		name, method, target, body string
+		chunked                    bool // no Content-Length: the limit hits while the handler reads
+		status                     int
+		code, message              string
+	}{
+		{"feed over the validation limit", "POST", "/api/v1/validate", big, false, 413, "too_large", "limit of 8KB"},
+		{"feed over the limit, streamed", "POST", "/api/v1/validate", big, true, 413, "too_large", "limit of 8KB"},
+		{"feed under the validation limit", "POST", "/api/v1/validate?profile=national", medium, true, 200, "", ""},
+		{"body on an admin route", "POST", "/api/v1/sources/fhi-mfr/harvest", medium, false, 413, "too_large", "limit of 1KB"},
+		{"body on a search", "GET", "/api/v1/search", medium, false, 413, "too_large", "limit of 1KB"},
+		{"small body on a search", "GET", "/api/v1/search", "{}", false, 200, "", ""},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", "text/turtle")
+		req.Header.Set("Authorization", "Bearer s3cret-token")
+		if c.chunked {
+			req.ContentLength = -1
+			req.Body = io.NopCloser(strings.NewReader(c.body))
+		}
+		rec := httptest.NewRecorder()
+		ts.srv.ServeHTTP(rec, req)
+		if rec.Code != c.status {
+			t.Errorf("%s: %s %s with %d bytes = %d %.200s; want %d", c.name, c.method, c.target, len(c.body), rec.Code, rec.Body, c.status)
+			continue
+		}
+		if c.code == "" {
+			continue
+		}
+		var e apiError
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error.Code != c.code || !strings.Contains(e.Error.Message, c.message) {
+			t.Errorf("%s: body %s; want error code %s saying %q", c.name, rec.Body, c.code, c.message)
 		}
 	}
 }
