@@ -11,6 +11,8 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	ECONFLICT     = "conflict"
+	ETOOLARGE     = "too_large"    // a request body over its limit
+	ERATELIMIT    = "rate_limited" // a client over its share of requests
 	EINTERNAL     = "internal"
 )
 

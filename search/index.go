@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -30,6 +32,7 @@ const (
 // Index is a catalog.Index on Bleve. It is safe for concurrent use.
 type Index struct {
 	idx    bleve.Index
+	path   string // the index's folder; "" in memory
 	expand *expander
 	cols   *columns // facet columns of the index's segments
 	cache  *resultCache
@@ -70,13 +73,13 @@ func Open(path string) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create search index %s: %w", path, err)
 		}
-		return newIndex(idx, true)
+		return newIndex(idx, path, true)
 	}
 	idx, err := bleve.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open search index %s: %w", path, err)
 	}
-	x, err := newIndex(idx, false)
+	x, err := newIndex(idx, path, false)
 	if err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("open search index %s: %w", path, err)
@@ -90,15 +93,15 @@ func NewMemOnly() (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newIndex(idx, true)
+	return newIndex(idx, "", true)
 }
 
-func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
+func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 	lex, err := lexicon.Default()
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{idx: idx, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache()}
+	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache()}
 	if fresh {
 		if err := idx.SetInternal([]byte(internalVersion), []byte(mappingVersion)); err != nil {
 			return nil, err
@@ -148,6 +151,37 @@ func (x *Index) Close() error {
 
 // Count implements catalog.Index.
 func (x *Index) Count() (uint64, error) { return x.idx.DocCount() }
+
+// DiskSize returns the bytes of the files in the index's folder: its
+// segments, and merged-away ones Bleve has not yet removed. It lists the
+// folder and reads no file; an index in memory has 0.
+func (x *Index) DiskSize() (int64, error) {
+	if x.path == "" {
+		return 0, nil
+	}
+	var n int64
+	err := filepath.WalkDir(x.path, func(_ string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // a segment merged away while we looked
+		}
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		n += info.Size()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("search index size: %w", err)
+	}
+	return n, nil
+}
 
 // Index implements catalog.Index. The documents go in as one batch.
 func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {

@@ -209,3 +209,34 @@ func TestCompact(t *testing.T) {
 		t.Errorf("Count() after Compact = %d; want %d", n, len(corpus()))
 	}
 }
+
+// DiskSize is the bytes of the index's files, which grow as it fills (the
+// merger works in the background, so no exact size is certain).
+func TestDiskSize(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "idx")
+	x, err := search.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	empty, err := x.DiskSize()
+	if err != nil || empty <= 0 {
+		t.Fatalf("DiskSize() of an empty index = %d, %v; want its metadata's bytes", empty, err)
+	}
+	if _, err := search.Fill(ctx, x, corpusStore(t)); err != nil {
+		t.Fatal(err)
+	}
+	full, err := x.DiskSize()
+	if err != nil || full <= empty {
+		t.Errorf("DiskSize() after Fill = %d, %v; want more than the empty index's %d", full, err, empty)
+	}
+	mem, err := search.NewMemOnly()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if n, err := mem.DiskSize(); n != 0 || err != nil {
+		t.Errorf("DiskSize() of an index in memory = %d, %v; want 0", n, err)
+	}
+}

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -239,4 +241,69 @@ func TestAdminBackupFailsMidway(t *testing.T) {
 		}
 	}()
 	ts.srv.ServeHTTP(rec, req)
+}
+
+// failingHarvests fails every start with an internal error, so that the
+// server logs it.
+type failingHarvests struct{}
+
+func (failingHarvests) Start(context.Context, string, bool) (string, error) {
+	return "", errors.New("store: disk full")
+}
+
+// The admin token never reaches the logs: not from requests that carry it,
+// right or wrong, nor from the errors and panics they cause.
+func TestAdminTokenNotLogged(t *testing.T) {
+	t.Parallel()
+	const token = "s3cret-token-4711"
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ok := newTestServer(t, func(c *web.Config) { c.Harvests, c.AdminToken, c.Logger = &harvests{}, token, logger })
+	failing := newTestServer(t, func(c *web.Config) { c.Harvests, c.AdminToken, c.Logger = failingHarvests{}, token, logger })
+	for _, r := range []struct {
+		srv    http.Handler
+		target string
+		auth   string
+		status int
+	}{
+		{ok.srv, "/api/v1/sources/fhi-mfr/harvest", "Bearer " + token, 202},
+		{ok.srv, "/api/v1/sources/hunt/release", "Bearer " + token, 202},
+		{ok.srv, "/api/v1/sources/fhi-mfr/harvest", "Bearer " + token + "x", 401},
+		{ok.srv, "/api/v1/sources/fhi-mfr/harvest", "Basic " + token, 401},
+		{ok.srv, "/api/v1/sources/nope/harvest", "Bearer " + token, 404},
+		{failing.srv, "/api/v1/sources/fhi-mfr/harvest", "Bearer " + token, 500},
+	} {
+		req := httptest.NewRequest(http.MethodPost, r.target, nil)
+		req.Header.Set("Authorization", r.auth)
+		rec := httptest.NewRecorder()
+		r.srv.ServeHTTP(rec, req)
+		if rec.Code != r.status {
+			t.Errorf("POST %s (%.6s…) = %d; want %d", r.target, r.auth, rec.Code, r.status)
+		}
+	}
+	out := logs.String()
+	if !strings.Contains(out, `"msg":"request"`) || !strings.Contains(out, "disk full") {
+		t.Fatalf("the logs lack the requests or the internal error, so they prove nothing:\n%s", out)
+	}
+	if strings.Contains(out, token) || strings.Contains(out, "s3cret") {
+		t.Errorf("the logs show the admin token:\n%s", out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex // guards buf
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

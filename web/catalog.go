@@ -149,8 +149,8 @@ func notAcceptable(html bool) error {
 
 func (s *Server) registerCatalogRoutes(e *echo.Echo) {
 	for _, p := range []string{"/catalog", "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/catalog.nt"} {
-		e.GET(p, s.handleCatalog)
-		e.HEAD(p, s.handleCatalog)
+		e.GET(p, s.handleCatalog, s.limited(s.exportLimit))
+		e.HEAD(p, s.handleCatalog, s.limited(s.exportLimit))
 	}
 	e.GET("/context.jsonld", s.handleContext)
 	e.HEAD("/context.jsonld", s.handleContext)

@@ -306,7 +306,7 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 		e.GET(path, h)
 		e.HEAD(path, h)
 	}
-	e.GET("/search", s.handleSearchPage)
+	e.GET("/search", s.handleSearchPage, s.limited(s.searchLimit))
 	e.GET("/sources", s.handleSourcesPage)
 	e.GET("/sources/:name", s.handleSourcePage)
 	e.GET("/static/*", s.handleStatic)

@@ -12,8 +12,8 @@ import (
 )
 
 func (s *Server) registerSearchRoutes(g *echo.Group) {
-	g.GET("/search", s.handleSearch)
-	g.GET("/suggest", s.handleSuggest)
+	g.GET("/search", s.handleSearch, s.limited(s.searchLimit))
+	g.GET("/suggest", s.handleSuggest, s.limited(s.searchLimit))
 }
 
 // searchResponse is the API's search result (CONTRACT.md).

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -38,7 +40,30 @@ type Config struct {
 	// Publication is what the DCAT endpoint says about this Katalog; an
 	// empty Base is taken from each request.
 	Publication dcat.Publication
+	// IndexSize reports the search index's size on disk for /metrics; nil
+	// leaves that gauge out.
+	IndexSize func() (int64, error)
+	// SearchLimit is the rate limit per client of searching: the API's
+	// search and suggest and the search page. ExportLimit is that of the
+	// DCAT catalogue: /catalog and its .ttl, .jsonld, .rdf and .nt forms.
+	// The zero RateLimit is none.
+	SearchLimit, ExportLimit RateLimit
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client: a request from one of them is counted for the right-most
+	// address in that header that is not a trusted proxy. With none, a
+	// request's client is its TCP peer.
+	TrustedProxies []netip.Prefix
+	// MaxBody is the largest request body read (0: DefaultMaxBody);
+	// MaxFeedBody is that of a feed posted for validation (0:
+	// DefaultMaxFeedBody). Larger ones are answered 413.
+	MaxBody, MaxFeedBody int64
 }
+
+// Defaults of the request body limits.
+const (
+	DefaultMaxBody     = 64 << 10
+	DefaultMaxFeedBody = 32 << 20
+)
 
 // Server serves the API and the explorer. It is safe for concurrent use.
 type Server struct {
@@ -53,6 +78,13 @@ type Server struct {
 	ready      func() bool
 	pages      *pages
 	pub        dcat.Publication
+	metrics    *metrics
+	indexSize  func() (int64, error)
+
+	searchLimit, exportLimit *limiter
+	proxies                  []netip.Prefix
+	maxBody, maxFeedBody     int64
+	feedRoutes               map[string]bool // routes that take MaxFeedBody; set by New
 
 	version string
 }
@@ -72,6 +104,9 @@ func New(cfg Config) (*Server, error) {
 		ready:      cfg.Ready,
 		version:    cfg.Version,
 		pub:        cfg.Publication,
+		indexSize:  cfg.IndexSize,
+		proxies:    cfg.TrustedProxies,
+		feedRoutes: map[string]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -87,6 +122,15 @@ func New(cfg Config) (*Server, error) {
 	if s.ready == nil {
 		s.ready = func() bool { return true }
 	}
+	if s.maxBody = cfg.MaxBody; s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	if s.maxFeedBody = cfg.MaxFeedBody; s.maxFeedBody <= 0 {
+		s.maxFeedBody = DefaultMaxFeedBody
+	}
+	s.searchLimit = newLimiter("search", cfg.SearchLimit, s.now)
+	s.exportLimit = newLimiter("export", cfg.ExportLimit, s.now)
+	s.metrics = newMetrics(s)
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -94,6 +138,8 @@ func New(cfg Config) (*Server, error) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = func(r *http.Request) string { return s.clientAddr(r).String() }
+	e.Use(s.measureRequests)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -102,6 +148,7 @@ func New(cfg Config) (*Server, error) {
 		},
 	}))
 	e.Use(s.logRequests)
+	e.Use(s.limitBody)
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
@@ -124,6 +171,11 @@ func New(cfg Config) (*Server, error) {
 	s.registerHealthRoutes(e)
 	s.registerPageRoutes(e)
 	s.registerCatalogRoutes(e)
+	s.registerMetricsRoutes(e)
+	s.metrics.routes = map[string]bool{}
+	for _, r := range e.Routes() {
+		s.metrics.routes[r.Path] = true
+	}
 	return s, nil
 }
 
@@ -180,6 +232,37 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// limitBody answers 413 to a request whose body is larger than its
+// route's limit: at once when its Content-Length says so, else as soon as
+// the handler reads past the limit.
+func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		limit := s.maxBody
+		if s.feedRoutes[c.Path()] {
+			limit = s.maxFeedBody
+		}
+		if req.ContentLength > limit {
+			return bodyTooLarge(limit)
+		}
+		if req.Body != nil && req.Body != http.NoBody {
+			req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, limit)
+		}
+		return next(c)
+	}
+}
+
+func bodyTooLarge(limit int64) error {
+	size := strconv.FormatInt(limit, 10) + " bytes"
+	switch {
+	case limit%(1<<20) == 0:
+		size = strconv.FormatInt(limit>>20, 10) + "MB"
+	case limit%(1<<10) == 0:
+		size = strconv.FormatInt(limit>>10, 10) + "KB"
+	}
+	return catalog.Errorf(catalog.ETOOLARGE, "the request body is larger than this route's limit of %s", size)
+}
+
 // errorBody is the API's error object.
 type errorBody struct {
 	Error struct {
@@ -194,6 +277,9 @@ type errorBody struct {
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
+	}
+	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+		err = bodyTooLarge(tooLarge.Limit)
 	}
 	code, msg := catalog.ErrorCode(err), catalog.ErrorMessage(err)
 	status := statusForCode(code)
@@ -230,6 +316,10 @@ func statusForCode(code string) int {
 		return http.StatusUnauthorized
 	case catalog.ECONFLICT:
 		return http.StatusConflict
+	case catalog.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case catalog.ERATELIMIT:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -240,6 +330,10 @@ func codeForStatus(status int) string {
 		return catalog.ENOTFOUND
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return catalog.EUNAUTHORIZED
+	case status == http.StatusRequestEntityTooLarge:
+		return catalog.ETOOLARGE
+	case status == http.StatusTooManyRequests:
+		return catalog.ERATELIMIT
 	case status < 500:
 		return catalog.EINVALID
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 func (s *Server) registerValidateRoutes(g *echo.Group) {
-	g.POST("/validate", s.handleValidate)
+	r := g.POST("/validate", s.handleValidate)
+	s.feedRoutes[r.Path] = true
 }
 
 // validationResponse is the answer of the validation service.

@@ -34,6 +34,7 @@ a=nhanes.ttl
 b=ihcc-plco.ttl
 {
 	echo "max_remove_share: 1"
+	echo "rate_limits: {enabled: false}   # 64 connections from one address"
 	echo "file_roots: [$feeds, $work]"
 	echo "sources:"
 	for f in "$feeds"/*.ttl; do

@@ -161,12 +161,6 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer a.close()
 
-	// Sources never harvested are harvested before the server opens, so
-	// that its first answers are complete.
-	a.harvestNew(ctx)
-	if ctx.Err() != nil {
-		return nil // a signal during the first harvest: a clean stop
-	}
 	sched := &harvest.Scheduler{Harvester: a.harvester, Sources: a.sourceNames(), Workers: a.workers(), Grace: shutdownGrace}
 	token := a.adminToken()
 	if token == "" {
@@ -175,9 +169,25 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := web.New(web.Config{
 		Store: a.store, Index: a.index, Harvests: sched, Validator: a.harvester,
 		AdminToken: token, Logger: log, Version: version, Publication: a.cfg.publication(),
+		IndexSize:   a.index.DiskSize,
+		SearchLimit: a.cfg.SearchLimit, ExportLimit: a.cfg.ExportLimit, TrustedProxies: a.cfg.TrustedProxies,
+		MaxBody: a.cfg.MaxBody, MaxFeedBody: a.cfg.MaxFeedBody,
 	})
 	if err != nil {
 		return err
+	}
+	// Every finished run, the first harvest's too, goes into /metrics.
+	a.harvester.Progress = func(p harvest.Progress) {
+		if p.Phase == harvest.PhaseDone {
+			srv.ObserveRun(p.Run)
+		}
+	}
+
+	// Sources never harvested are harvested before the server opens, so
+	// that its first answers are complete.
+	a.harvestNew(ctx)
+	if ctx.Err() != nil {
+		return nil // a signal during the first harvest: a clean stop
 	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +21,7 @@ import (
 	"github.com/katalog/katalog/dcat"
 	"github.com/katalog/katalog/dcat/rdf"
 	"github.com/katalog/katalog/harvest"
+	"github.com/katalog/katalog/web"
 	"gopkg.in/yaml.v3"
 )
 
@@ -48,16 +51,59 @@ type config struct {
 	// HealthCategories are the EHDS health categories of each source's
 	// datasets, by source name.
 	HealthCategories map[string][]string
+	// SearchLimit and ExportLimit are the server's rate limits per client
+	// (zero: none); TrustedProxies are the proxies whose X-Forwarded-For
+	// names the client.
+	SearchLimit, ExportLimit web.RateLimit
+	TrustedProxies           []netip.Prefix
+	// MaxBody and MaxFeedBody are the server's request body limits, of
+	// every route and of the validation service.
+	MaxBody, MaxFeedBody int64
 }
 
+// Defaults of the rate limits per client address. A harvester paging
+// through /catalog one request at a time is held back only if it goes
+// faster than 100 pages a second for longer than 1000 pages: pages of the
+// default size of 100 datasets come at a few a second, pages of one
+// dataset at about 100 a second on a fixture catalogue. People searching,
+// and the suggestions typed into the search box, stay far below 20 a
+// second; 200 at once leave room for dozens of people behind one address
+// (a hospital's NAT).
+var (
+	defaultSearchLimit = web.RateLimit{PerSecond: 20, Burst: 200}
+	defaultExportLimit = web.RateLimit{PerSecond: 100, Burst: 1000}
+)
+
 type fileConfig struct {
-	Sources       []yaml.Node `yaml:"sources"`
-	AdminTokenEnv string      `yaml:"admin_token_env"`
-	FileRoots     []string    `yaml:"file_roots"`
-	Workers       int         `yaml:"workers"`
-	Profile       string      `yaml:"profile"`
-	BaseURL       string      `yaml:"base_url"`
+	Sources       []yaml.Node      `yaml:"sources"`
+	AdminTokenEnv string           `yaml:"admin_token_env"`
+	FileRoots     []string         `yaml:"file_roots"`
+	Workers       int              `yaml:"workers"`
+	Profile       string           `yaml:"profile"`
+	BaseURL       string           `yaml:"base_url"`
+	RateLimits    rateLimitsConfig `yaml:"rate_limits"`
+	BodyLimits    bodyLimitsConfig `yaml:"body_limits"`
 	limitsConfig  `yaml:",inline"`
+}
+
+// rateLimitsConfig are the server's rate limits per client address.
+type rateLimitsConfig struct {
+	Enabled        *bool           `yaml:"enabled"` // default true
+	Search         rateLimitConfig `yaml:"search"`
+	Export         rateLimitConfig `yaml:"export"`
+	TrustedProxies []string        `yaml:"trusted_proxies"`
+}
+
+// rateLimitConfig is one rate limit; what it leaves out is the default's.
+type rateLimitConfig struct {
+	PerSecond *float64 `yaml:"per_second"`
+	Burst     *int     `yaml:"burst"`
+}
+
+// bodyLimitsConfig are the server's request body limits.
+type bodyLimitsConfig struct {
+	Default  string `yaml:"default"`
+	Validate string `yaml:"validate"`
 }
 
 type sourceConfig struct {
@@ -135,6 +181,9 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	}
 	var err error
 	if cfg.Defaults, err = parseLimits(fc.limitsConfig); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := cfg.parseServerLimits(fc.RateLimits, fc.BodyLimits); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	for _, root := range fc.FileRoots {
@@ -282,6 +331,81 @@ func parseLimits(c limitsConfig) (catalog.SourceLimits, error) {
 	}
 	l.AllowHosts = c.AllowHosts
 	return l, nil
+}
+
+// parseServerLimits reads the server's rate and body limits into c.
+func (c *config) parseServerLimits(rl rateLimitsConfig, bl bodyLimitsConfig) error {
+	var err error
+	if c.SearchLimit, err = parseRateLimit("rate_limits.search", rl.Search, defaultSearchLimit); err != nil {
+		return err
+	}
+	if c.ExportLimit, err = parseRateLimit("rate_limits.export", rl.Export, defaultExportLimit); err != nil {
+		return err
+	}
+	if rl.Enabled != nil && !*rl.Enabled {
+		c.SearchLimit, c.ExportLimit = web.RateLimit{}, web.RateLimit{}
+	}
+	for _, p := range rl.TrustedProxies {
+		prefix, err := parsePrefix(p)
+		if err != nil {
+			return err
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix)
+	}
+	for _, b := range []struct {
+		key, value string
+		into       *int64
+		def        int64
+	}{
+		{"body_limits.default", bl.Default, &c.MaxBody, web.DefaultMaxBody},
+		{"body_limits.validate", bl.Validate, &c.MaxFeedBody, web.DefaultMaxFeedBody},
+	} {
+		*b.into = b.def
+		if b.value == "" {
+			continue
+		}
+		n, err := parseBytes(b.value)
+		if err != nil {
+			return fmt.Errorf("%s %q must be a size such as 64KB or 32MB", b.key, b.value)
+		}
+		*b.into = n
+	}
+	return nil
+}
+
+// parseRateLimit reads one rate limit, filling in def for what it leaves
+// out.
+func parseRateLimit(key string, rc rateLimitConfig, def web.RateLimit) (web.RateLimit, error) {
+	l := def
+	if rc.PerSecond != nil {
+		if l.PerSecond = *rc.PerSecond; !(l.PerSecond > 0) || math.IsInf(l.PerSecond, 0) {
+			return l, fmt.Errorf("%s.per_second must be a number of requests a second above 0, not %g (rate_limits.enabled: false turns the limits off)", key, *rc.PerSecond)
+		}
+	}
+	if rc.Burst != nil {
+		if l.Burst = *rc.Burst; l.Burst < 1 || l.Burst > 1_000_000 {
+			return l, fmt.Errorf("%s.burst must be a number of requests from 1 to 1000000, not %d", key, *rc.Burst)
+		}
+	}
+	return l, nil
+}
+
+// parsePrefix reads a trusted proxy: an address range in CIDR notation or
+// a single address.
+func parsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		a, aerr := netip.ParseAddr(s)
+		if aerr != nil || a.Zone() != "" {
+			return p, fmt.Errorf("rate_limits.trusted_proxies entry %q must be an IP address or a CIDR range such as 10.0.0.0/8 or 2001:db8::/32", s)
+		}
+		p = netip.PrefixFrom(a, a.BitLen())
+	}
+	if p.Addr().Is4In6() {
+		return p, fmt.Errorf("rate_limits.trusted_proxies entry %q: write IPv4 addresses in IPv4 form, such as 10.0.0.0/8", s)
+	}
+	return p.Masked(), nil
 }
 
 // parseBytes reads a size: a number of bytes, or one with a unit (KB, MB,

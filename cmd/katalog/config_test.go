@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/web"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -51,6 +52,7 @@ max_bytes: "1GB"
 }
 
 func TestParseConfigErrors(t *testing.T) {
+	const src = "sources:\n  - name: a\n    url: http://x\n"
 	cases := []struct {
 		name, yaml, want string
 	}{
@@ -72,12 +74,62 @@ func TestParseConfigErrors(t *testing.T) {
 		{"workers", "workers: -1\nsources:\n  - name: a\n    url: http://x\n", "workers"},
 		{"profile", "sources:\n  - name: a\n    url: http://x\n    profile: dcat-ap-se\n", "profile \"dcat-ap-se\" must be one of dcat-ap-no, healthdcat-ap, national"},
 		{"default profile", "profile: strict\nsources:\n  - name: a\n    url: http://x\n", "profile \"strict\""},
+		{"rate zero", src + "rate_limits:\n  search: {per_second: 0}\n", "rate_limits.search.per_second must be a number of requests a second above 0, not 0 (rate_limits.enabled: false turns the limits off)"},
+		{"rate negative", src + "rate_limits:\n  export: {per_second: -5}\n", "rate_limits.export.per_second"},
+		{"rate infinite", src + "rate_limits:\n  export: {per_second: .inf}\n", "rate_limits.export.per_second"},
+		{"rate not a number", src + "rate_limits:\n  export: {per_second: fast}\n", "cannot unmarshal"},
+		{"burst zero", src + "rate_limits:\n  search: {burst: 0}\n", "rate_limits.search.burst must be a number of requests from 1 to 1000000, not 0"},
+		{"burst huge", src + "rate_limits:\n  export: {burst: 5000000}\n", "rate_limits.export.burst"},
+		{"rate unknown key", src + "rate_limits:\n  search: {per_minute: 5}\n", "field per_minute not found"},
+		{"rate unknown limit", src + "rate_limits:\n  similar: {burst: 5}\n", "field similar not found"},
+		{"enabled not a bool", src + "rate_limits:\n  enabled: maybe\n", "cannot unmarshal"},
+		{"proxy", src + "rate_limits:\n  trusted_proxies: [10.0.0.0/33]\n", `trusted_proxies entry "10.0.0.0/33" must be an IP address or a CIDR range`},
+		{"proxy host name", src + "rate_limits:\n  trusted_proxies: [proxy.example.org]\n", `entry "proxy.example.org"`},
+		{"proxy 4in6", src + "rate_limits:\n  trusted_proxies: [\"::ffff:10.0.0.0/104\"]\n", "in IPv4 form"},
+		{"body limit", src + "body_limits:\n  default: small\n", `body_limits.default "small" must be a size such as 64KB or 32MB`},
+		{"validate limit", src + "body_limits:\n  validate: -1MB\n", `body_limits.validate "-1MB"`},
+		{"body unknown key", src + "body_limits:\n  upload: 1MB\n", "field upload not found"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := parseConfig(strings.NewReader(c.yaml), "k.yaml", "/base")
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "k.yaml") {
 				t.Errorf("parseConfig(%q) = %v; want an error naming k.yaml with %q", c.yaml, err, c.want)
+			}
+		})
+	}
+}
+
+func TestParseServerLimits(t *testing.T) {
+	const src = "sources:\n  - name: a\n    url: http://x\n"
+	cases := []struct {
+		name, yaml     string
+		search, export web.RateLimit
+		proxies        []string
+		body, feed     int64
+	}{
+		{"defaults", src, defaultSearchLimit, defaultExportLimit, nil, web.DefaultMaxBody, web.DefaultMaxFeedBody},
+		{"some set", src + "rate_limits:\n  search: {per_second: 2.5}\n  export: {burst: 50}\n",
+			web.RateLimit{PerSecond: 2.5, Burst: defaultSearchLimit.Burst}, web.RateLimit{PerSecond: defaultExportLimit.PerSecond, Burst: 50}, nil, web.DefaultMaxBody, web.DefaultMaxFeedBody},
+		{"all set", src + "rate_limits:\n  enabled: true\n  search: {per_second: 1, burst: 2}\n  export: {per_second: 3, burst: 4}\n  trusted_proxies: [10.0.0.0/8, 192.0.2.7, \"2001:db8::/32\", \"fd00::1\", 172.16.5.9/12]\nbody_limits: {default: 16KB, validate: 200MB}\n",
+			web.RateLimit{PerSecond: 1, Burst: 2}, web.RateLimit{PerSecond: 3, Burst: 4},
+			[]string{"10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32", "fd00::1/128", "172.16.0.0/12"}, 16 << 10, 200 << 20},
+		{"off", src + "rate_limits:\n  enabled: false\n  search: {per_second: 1}\n  trusted_proxies: [10.0.0.1]\n",
+			web.RateLimit{}, web.RateLimit{}, []string{"10.0.0.1/32"}, web.DefaultMaxBody, web.DefaultMaxFeedBody},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := parseConfig(strings.NewReader(c.yaml), "k.yaml", "/base")
+			if err != nil {
+				t.Fatalf("parseConfig(%q) = %v", c.yaml, err)
+			}
+			var proxies []string
+			for _, p := range cfg.TrustedProxies {
+				proxies = append(proxies, p.String())
+			}
+			if cfg.SearchLimit != c.search || cfg.ExportLimit != c.export || !reflect.DeepEqual(proxies, c.proxies) || cfg.MaxBody != c.body || cfg.MaxFeedBody != c.feed {
+				t.Errorf("parseConfig(%q) = search %+v, export %+v, proxies %v, bodies %d, %d; want %+v, %+v, %v, %d, %d", c.yaml,
+					cfg.SearchLimit, cfg.ExportLimit, proxies, cfg.MaxBody, cfg.MaxFeedBody, c.search, c.export, c.proxies, c.body, c.feed)
 			}
 		})
 	}

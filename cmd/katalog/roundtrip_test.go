@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -156,7 +157,14 @@ func TestRoundTrip(t *testing.T) {
 		catalog.Source{Name: "ablanor", URL: "file:fixtures/feeds/ablanor.ttl", Format: "turtle"},
 		catalog.Source{Name: "dk-registers", URL: "file:fixtures/feeds/dk-registers.ttl", Format: "turtle"},
 	)
+	// The second Katalogs harvest through the default rate limits, as
+	// harvesters would: paging must not run into them.
+	def, err := parseConfig(bytes.NewReader(defaultConfig), "default", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := web.New(web.Config{Store: a.store, Index: a.index, Version: "test",
+		SearchLimit: def.SearchLimit, ExportLimit: def.ExportLimit,
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatal(err)

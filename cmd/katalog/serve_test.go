@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -182,4 +186,123 @@ func waitHealthy(t *testing.T, addr string, exited <-chan error) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("katalog serve did not answer on %s within 30 s", addr)
+}
+
+// TestServeMetrics runs `katalog serve` in process on two fixture feeds:
+// /metrics counts the first harvest's runs and one started through the
+// admin API, times requests by route, and says how large the index is; the
+// logs never show the admin token.
+func TestServeMetrics(t *testing.T) {
+	const token = "metrics-test-token-0815"
+	t.Setenv("KATALOG_TEST_ADMIN_TOKEN", token)
+	cfg := writeConfig(t, "sources:\n  - name: msis\n    url: file:feeds/fhi-msis.ttl\n  - name: sysvak\n    url: file:feeds/fhi-sysvak.ttl\nadmin_token_env: KATALOG_TEST_ADMIN_TOKEN\n")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs lockedBuffer
+	exited := make(chan error, 1)
+	go func() {
+		if code := run(ctx, []string{"serve", "--config", cfg, "--addr", addr, "--data", t.TempDir()}, nil, io.Discard, &logs); code != exitOK {
+			exited <- fmt.Errorf("exit status %d", code)
+		}
+		close(exited)
+	}()
+	waitHealthy(t, addr, exited)
+	base := "http://" + addr
+
+	for _, target := range []string{"/api/v1/search?q=vaksine", "/api/v1/search?q=meslinger", "/api/v1/variables/NO:SUCH", "/catalog?page=1&size=2", "/nowhere"} {
+		resp, err := http.Get(base + target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/sources/msis/harvest", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST /api/v1/sources/msis/harvest = %d; want 202", resp.StatusCode)
+	}
+
+	want := []string{
+		`katalog_harvest_runs_total{source="msis",status="ok"} 1`,
+		`katalog_harvest_runs_total{source="sysvak",status="ok"} 1`,
+		`katalog_harvest_runs_total{source="msis",status="unchanged"} 1`, // the run started above
+		`katalog_harvest_duration_seconds_count{source="msis",status="ok"} 1`,
+		`katalog_http_request_duration_seconds_count{code="2xx",method="GET",route="/api/v1/search"} 2`,
+		`katalog_http_request_duration_seconds_count{code="4xx",method="GET",route="/api/v1/variables/:id"} 1`,
+		`katalog_http_request_duration_seconds_count{code="2xx",method="GET",route="/catalog"} 1`,
+		`katalog_http_request_duration_seconds_count{code="4xx",method="GET",route="unmatched"} 1`,
+		`katalog_http_request_duration_seconds_count{code="2xx",method="POST",route="/api/v1/sources/:name/harvest"} 1`,
+		`katalog_index_documents 50`, // 9 datasets and 41 variables
+		`katalog_records{kind="dataset"} 9`,
+		`katalog_records{kind="variable"} 41`,
+	}
+	var body string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+		var missing []string
+		for _, w := range want {
+			if !strings.Contains(body, "\n"+w+"\n") {
+				missing = append(missing, w)
+			}
+		}
+		if len(missing) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks %q\n%s", missing, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if m := regexp.MustCompile(`\nkatalog_index_size_bytes (\S+)\n`).FindStringSubmatch(body); m == nil {
+		t.Errorf("/metrics lacks katalog_index_size_bytes")
+	} else if n, err := strconv.ParseFloat(m[1], 64); err != nil || n < 10_000 {
+		t.Errorf("/metrics: katalog_index_size_bytes %s; want the size of an index on disk", m[1])
+	}
+	for _, p := range []string{"\ngo_goroutines ", "\nprocess_resident_memory_bytes "} {
+		if !strings.Contains(body, p) {
+			t.Errorf("/metrics lacks %s", strings.TrimSpace(p))
+		}
+	}
+
+	cancel()
+	if err := <-exited; err != nil {
+		t.Errorf("katalog serve: %v\n%s", err, logs.String())
+	}
+	if out := logs.String(); strings.Contains(out, token) {
+		t.Errorf("the logs of katalog serve show the admin token:\n%s", out)
+	} else if !strings.Contains(out, `"msg":"harvested"`) {
+		t.Errorf("the logs of katalog serve lack the harvests, so they prove nothing:\n%s", out)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu  sync.Mutex // guards buf
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
