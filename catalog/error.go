@@ -13,6 +13,7 @@ const (
 	ECONFLICT     = "conflict"
 	ETOOLARGE     = "too_large"    // a request body over its limit
 	ERATELIMIT    = "rate_limited" // a client over its share of requests
+	EUNAVAILABLE  = "unavailable"  // busy for now: try again later
 	EINTERNAL     = "internal"
 )
 

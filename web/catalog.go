@@ -236,10 +236,16 @@ func (s *Server) handleCatalog(c echo.Context) error {
 	if notModified(req, etag, x.Modified) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	c.Response().WriteHeader(http.StatusOK)
 	if req.Method == http.MethodHead {
+		c.Response().WriteHeader(http.StatusOK)
 		return nil
 	}
+	release, err := s.exportTurn(c)
+	if err != nil {
+		return err
+	}
+	defer release()
+	c.Response().WriteHeader(http.StatusOK)
 	w := rdf.NewWriter(c.Response(), format, dcat.Prefixes)
 	if _, err := x.Write(req.Context(), w); err != nil {
 		// The status is sent: all that is left is to log the error and
@@ -463,4 +469,27 @@ func (s *Server) describeAgent(c echo.Context, pub *dcat.Publication, w *rdf.Wri
 		return err
 	}
 	return dcat.DescribeAgent(pub, a, contact, w)
+}
+
+// exportWait is how long a catalogue request waits for its turn before it
+// is answered 503.
+var exportWait = 20 * time.Second
+
+// exportTurn waits until fewer than Config.Exports catalogue documents are
+// being written. Writing one keeps a CPU busy for as long as it streams (a
+// page of 100 datasets up to a second, the whole catalogue several), and
+// several at once would slow searching for everyone. The caller must call
+// release when done.
+func (s *Server) exportTurn(c echo.Context) (release func(), err error) {
+	t := time.NewTimer(exportWait)
+	defer t.Stop()
+	select {
+	case s.exports <- struct{}{}:
+		return func() { <-s.exports }, nil
+	case <-c.Request().Context().Done():
+		return nil, c.Request().Context().Err()
+	case <-t.C:
+		c.Response().Header().Set("Retry-After", "10")
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "the catalogue is being written for %d other clients, as many as this server writes at a time; try again in a few seconds", cap(s.exports))
+	}
 }

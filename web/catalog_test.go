@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/dcat/rdf"
@@ -364,5 +365,56 @@ func TestCatalogExportFailure(t *testing.T) {
 		if err == nil {
 			t.Errorf("GET %s with a failing store: a complete %d answer; want the connection cut", path, resp.StatusCode)
 		}
+	}
+}
+
+// blockingStore holds every FindVariables until release is closed.
+type blockingStore struct {
+	catalog.Store
+	entered chan struct{} // one value per call that waits
+	release chan struct{}
+}
+
+func (b *blockingStore) FindVariables(ctx context.Context, f catalog.VariableFilter) ([]catalog.Variable, int, error) {
+	b.entered <- struct{}{}
+	<-b.release
+	return b.Store.FindVariables(ctx, f)
+}
+
+// TestCatalogExportsTakeTurns: with one export at a time, a second
+// catalogue request waits for the first, and is answered 503 with
+// Retry-After when its wait runs out; searching is not held up.
+func TestCatalogExportsTakeTurns(t *testing.T) {
+	defer web.SetExportWait(300 * time.Millisecond)()
+	bs := &blockingStore{entered: make(chan struct{}, 100), release: make(chan struct{})}
+	ts := newTestServer(t, func(c *web.Config) {
+		bs.Store = c.Store
+		c.Store = bs
+		c.Exports = 1
+	})
+	get := func(target string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		ts.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		return rec
+	}
+	first := make(chan *httptest.ResponseRecorder)
+	go func() { first <- get("/catalog.ttl") }()
+	<-bs.entered // the first export holds the only turn
+
+	if rec := get("/catalog.nt"); rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("a second export while the first runs = %d (Retry-After %q); want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if rec := get("/api/v1/search?q=svangerskap"); rec.Code != http.StatusOK {
+		t.Errorf("a search while an export runs = %d; want 200", rec.Code)
+	}
+	second := make(chan *httptest.ResponseRecorder)
+	go func() { second <- get("/catalog.nt") }()
+	time.Sleep(100 * time.Millisecond) // the second is waiting for its turn
+	close(bs.release)
+	if rec := <-first; rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "dcat:Catalog") {
+		t.Errorf("the first export = %d, %d bytes; want the catalogue", rec.Code, rec.Body.Len())
+	}
+	if rec := <-second; rec.Code != http.StatusOK || rec.Body.Len() == 0 {
+		t.Errorf("the export that waited for its turn = %d, %d bytes; want the catalogue", rec.Code, rec.Body.Len())
 	}
 }

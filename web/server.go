@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -57,6 +58,9 @@ type Config struct {
 	// MaxFeedBody is that of a feed posted for validation (0:
 	// DefaultMaxFeedBody). Larger ones are answered 413.
 	MaxBody, MaxFeedBody int64
+	// Exports is how many catalogue documents are written at a time (0:
+	// half the CPUs, at least one); more requests wait for a turn.
+	Exports int
 }
 
 // Defaults of the request body limits.
@@ -85,6 +89,7 @@ type Server struct {
 	proxies                  []netip.Prefix
 	maxBody, maxFeedBody     int64
 	feedRoutes               map[string]bool // routes that take MaxFeedBody; set by New
+	exports                  chan struct{}   // a token per catalogue document being written
 
 	version string
 }
@@ -128,6 +133,10 @@ func New(cfg Config) (*Server, error) {
 	if s.maxFeedBody = cfg.MaxFeedBody; s.maxFeedBody <= 0 {
 		s.maxFeedBody = DefaultMaxFeedBody
 	}
+	if cfg.Exports <= 0 {
+		cfg.Exports = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	s.exports = make(chan struct{}, cfg.Exports)
 	s.searchLimit = newLimiter("search", cfg.SearchLimit, s.now)
 	s.exportLimit = newLimiter("export", cfg.ExportLimit, s.now)
 	s.metrics = newMetrics(s)
@@ -291,7 +300,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	rid := c.Response().Header().Get(echo.HeaderXRequestID)
-	if status >= 500 {
+	switch {
+	case code == catalog.EUNAVAILABLE:
+		s.log.Warn("busy", "error", err, "path", c.Request().URL.Path, "request_id", rid)
+	case status >= 500:
 		s.log.Error("internal error", "error", err, "path", c.Request().URL.Path, "request_id", rid)
 	}
 	if isAPI(c) {
@@ -320,6 +332,8 @@ func statusForCode(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case catalog.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case catalog.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -334,6 +348,8 @@ func codeForStatus(status int) string {
 		return catalog.ETOOLARGE
 	case status == http.StatusTooManyRequests:
 		return catalog.ERATELIMIT
+	case status == http.StatusServiceUnavailable:
+		return catalog.EUNAVAILABLE
 	case status < 500:
 		return catalog.EINVALID
 	}
