@@ -11,7 +11,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search vulncheck
+.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search vulncheck fuzz
 
 all: build
 
@@ -50,6 +50,29 @@ vulncheck:
 	fi
 	$(GO) run $(GOVULNCHECK) -db file://$(VULNDB) -format json ./... > vulncheck.json
 	$(GO) run ./.ci/vulncheck < vulncheck.json; status=$$?; rm -f vulncheck.json; exit $$status
+
+# Every Fuzz target of the repository, one after another, FUZZTIME each (not
+# part of make test). Each starts from its seeds in testdata/fuzz/ and the
+# inputs earlier runs found (in Go's cache); a failing input is written to
+# the package's testdata/fuzz/ for a regression test. Fails if any target
+# fails.
+FUZZTIME ?= 10m
+fuzz:
+	@targets=$$(grep -r --include='*_test.go' --exclude-dir=testdata --exclude-dir=.git --exclude-dir=node_modules -l '^func Fuzz' . | sort | while read -r f; do \
+	  for n in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$f"); do echo "./$$(dirname "$${f#./}"):$$n"; done; done); \
+	test -n "$$targets" || { echo "no Fuzz targets found"; exit 1; }; \
+	summary=""; failed=0; total=$$(date +%s); \
+	for t in $$targets; do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  cmd="$(GO) test $$pkg -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME)"; \
+	  echo "==> $$cmd"; start=$$(date +%s); \
+	  if sh -c "$$cmd"; then result=ok; else result=FAIL; failed=$$((failed+1)); fi; \
+	  line=$$(printf '%-4s %-22s %-20s %5ss' "$$result" "$$name" "$$pkg" "$$(( $$(date +%s) - start ))"); \
+	  echo "<== $$line"; summary="$$summary$$line\n"; \
+	done; \
+	echo; echo "fuzz summary (FUZZTIME=$(FUZZTIME), $$(( $$(date +%s) - total ))s in all):"; printf "$$summary"; \
+	if [ $$failed -gt 0 ]; then echo "$$failed target(s) failed"; exit 1; fi; \
+	echo "all $$(echo $$targets | wc -w) targets passed"
 
 # Benchmarks over the fixtures; set KATALOG_CORPUS=DIR to add a scaled corpus.
 bench: bench-kill

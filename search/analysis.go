@@ -242,9 +242,13 @@ func codeGroups(s string) []string {
 // a sequence of at least two known words (each at least minPart letters,
 // optionally joined by a linking s or e, as in fødsel-s-vekt and
 // hjert-e-sykdom) also yields the stems of its parts, at its own position.
+// A token longer than maxCompound bytes is not split: no word is that long,
+// and splitting costs the square of the length (a feed's 15 MB literal
+// without a space would hold its harvest for hours).
 const (
 	minCompound = 7
 	minPart     = 3
+	maxCompound = 256
 )
 
 // decompounder splits compounds by a dictionary of known words and stems.
@@ -330,7 +334,7 @@ func (d *decompounder) Filter(in analysis.TokenStream) analysis.TokenStream {
 // split returns the stems of the parts of a compound, or nil if w is not
 // one. Of the ways to split it, the one with the fewest parts wins.
 func (d *decompounder) split(w string) []string {
-	if utf8.RuneCountInString(w) < minCompound {
+	if len(w) > maxCompound || utf8.RuneCountInString(w) < minCompound {
 		return nil
 	}
 	// parts[i] is the fewest parts that cover w[:i] (0: w[:i] is not

@@ -74,7 +74,7 @@ func parseQuery(text string) ([]clause, error) {
 		return nil, err
 	}
 	if p.count > maxClauses {
-		return nil, catalog.Errorf(catalog.EINVALID, "the query has %d words; the limit is %d", p.count, maxClauses)
+		return nil, p.errorf(p.over, "the query has %d words; the limit is %d", p.count, maxClauses)
 	}
 	return cs, nil
 }
@@ -82,7 +82,16 @@ func parseQuery(text string) ([]clause, error) {
 type parser struct {
 	src   []rune
 	pos   int
-	count int
+	count int // words read
+	over  int // column of the first clause past maxClauses words
+}
+
+// counted adds the words of the clause at col to the count.
+func (p *parser) counted(col, words int) {
+	p.count += words
+	if p.count > maxClauses && p.over == 0 {
+		p.over = col
+	}
 }
 
 func (p *parser) errorf(col int, format string, args ...any) error {
@@ -165,7 +174,7 @@ func (p *parser) clause(depth int) (*clause, error) {
 			return nil, p.errorf(c.col, "an empty phrase")
 		}
 		c.phrase = words
-		p.count += len(words)
+		p.counted(c.col, len(words))
 	case '(':
 		if depth+1 > maxDepth {
 			return nil, p.errorf(p.pos+1, "groups nest deeper than %d", maxDepth)
@@ -208,7 +217,7 @@ func (p *parser) clause(depth int) (*clause, error) {
 			return nil, p.errorf(c.col, "* is only allowed at the end of a word")
 		}
 		c.word = w
-		p.count++
+		p.counted(c.col, 1)
 	}
 	return c, nil
 }

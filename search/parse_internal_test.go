@@ -49,7 +49,8 @@ func TestParseQueryErrors(t *testing.T) {
 		{"blod*trykk", "* is only allowed at the end of a word (column 1)"},
 		{"name:(a b)", "name: takes a word or a quoted phrase, not a group (column 6)"},
 		{strings.Repeat("(", 9) + "a" + strings.Repeat(")", 9), "groups nest deeper than 8 (column 9)"},
-		{strings.Repeat("a ", maxClauses+1), "the query has 65 words; the limit is 64"},
+		{strings.Repeat("a ", maxClauses+1), "the query has 65 words; the limit is 64 (column 129)"},
+		{strings.Repeat("a ", maxClauses-1) + `"b c"`, "the query has 65 words; the limit is 64 (column 127)"},
 	}
 	for _, tt := range tests {
 		_, err := parseQuery(tt.in)

@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/catalog/validate"
@@ -149,39 +151,62 @@ func loadConfig(path string) (*config, error) {
 	return parseConfig(f, path, dir)
 }
 
+// maxConfigBytes bounds a configuration file.
+const maxConfigBytes = 4 << 20
+
 // parseConfig reads and checks a configuration; errors name the file and
-// line. baseDir is the folder relative paths are read from.
+// the line, unless they are about the file as a whole. baseDir is the
+// folder relative paths are read from.
 func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
-	dec := yaml.NewDecoder(io.LimitReader(r, 4<<20))
+	data, err := io.ReadAll(io.LimitReader(r, maxConfigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxConfigBytes {
+		return nil, fmt.Errorf("%s: the configuration is larger than %d bytes", name, maxConfigBytes)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var fc fileConfig
 	if err := dec.Decode(&fc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: the configuration is empty; it needs a sources: list", name)
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, yamlError(name, data, err)
+	}
+	// The same document as nodes, for the lines of its top-level keys.
+	var doc yaml.Node
+	yaml.Unmarshal(data, &doc)
+	at := func(key string) string {
+		if line := keyLine(&doc, key); line > 0 {
+			return fmt.Sprintf("%s: line %d", name, line)
+		}
+		return name
 	}
 	if len(fc.Sources) == 0 {
-		return nil, fmt.Errorf("%s: no sources: the configuration needs a sources: list with at least one source", name)
+		return nil, fmt.Errorf("%s: no sources: the configuration needs a sources: list with at least one source", at("sources"))
 	}
 	cfg := &config{AdminTokenEnv: fc.AdminTokenEnv, Workers: fc.Workers, BaseDir: baseDir, Profile: fc.Profile,
 		HealthCategories: map[string][]string{}}
 	if fc.BaseURL != "" {
 		u, err := url.Parse(fc.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, fmt.Errorf("%s: base_url %q must be an http(s) address such as https://katalog.example.no", name, fc.BaseURL)
+			return nil, fmt.Errorf("%s: base_url %q must be an http(s) address such as https://katalog.example.no", at("base_url"), fc.BaseURL)
 		}
 		cfg.BaseURL = strings.TrimRight(fc.BaseURL, "/")
 	}
 	if err := checkProfile(fc.Profile); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", at("profile"), err)
 	}
 	if fc.Workers < 0 || fc.Workers > 64 {
-		return nil, fmt.Errorf("%s: workers must be between 1 and 64, not %d", name, fc.Workers)
+		return nil, fmt.Errorf("%s: workers must be between 1 and 64, not %d", at("workers"), fc.Workers)
 	}
-	var err error
 	if cfg.Defaults, err = parseLimits(fc.limitsConfig); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		key := ""
+		if le := (*limitError)(nil); errors.As(err, &le) {
+			key = le.key
+		}
+		return nil, fmt.Errorf("%s: %w", at(key), err)
 	}
 	if err := cfg.parseServerLimits(fc.RateLimits, fc.BodyLimits); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -298,20 +323,29 @@ func checkProfile(p string) error {
 	return fmt.Errorf("profile %q must be one of %s", p, strings.Join(validate.Profiles(), ", "))
 }
 
-// parseLimits reads the limits a source or the defaults may set.
+// limitError is a malformed limit; key is its configuration key.
+type limitError struct {
+	key string
+	msg string
+}
+
+func (e *limitError) Error() string { return e.msg }
+
+// parseLimits reads the limits a source or the defaults may set. Its
+// errors are *limitError.
 func parseLimits(c limitsConfig) (catalog.SourceLimits, error) {
 	var l catalog.SourceLimits
 	var err error
 	if l.MaxBytes, err = parseBytes(c.MaxBytes); err != nil {
-		return l, err
+		return l, &limitError{"max_bytes", err.Error()}
 	}
 	if c.MaxPages < 0 {
-		return l, fmt.Errorf("max_pages must be 1 or more, not %d", c.MaxPages)
+		return l, &limitError{"max_pages", fmt.Sprintf("max_pages must be 1 or more, not %d", c.MaxPages)}
 	}
 	l.MaxPages = c.MaxPages
 	if c.Timeout != "" {
 		if l.Timeout, err = time.ParseDuration(c.Timeout); err != nil || l.Timeout <= 0 {
-			return l, fmt.Errorf("timeout %q must be a positive Go duration such as 10m", c.Timeout)
+			return l, &limitError{"timeout", fmt.Sprintf("timeout %q must be a positive Go duration such as 10m", c.Timeout)}
 		}
 	}
 	if c.MaxRemoveShare != nil {
@@ -319,14 +353,14 @@ func parseLimits(c limitsConfig) (catalog.SourceLimits, error) {
 		case s == 0:
 			l.MaxRemoveShare = -1 // 0 in the file turns the guard off
 		case s < 0 || s > 1:
-			return l, fmt.Errorf("max_remove_share must be between 0 (no guard) and 1, not %g", s)
+			return l, &limitError{"max_remove_share", fmt.Sprintf("max_remove_share must be between 0 (no guard) and 1, not %g", s)}
 		default:
 			l.MaxRemoveShare = s
 		}
 	}
 	for _, h := range c.AllowHosts {
 		if h = strings.TrimSpace(h); h == "" || strings.ContainsAny(h, "/:") {
-			return l, fmt.Errorf("allow_hosts entry %q must be a host name such as data.example.org", h)
+			return l, &limitError{"allow_hosts", fmt.Sprintf("allow_hosts entry %q must be a host name such as data.example.org", h)}
 		}
 	}
 	l.AllowHosts = c.AllowHosts
@@ -440,6 +474,94 @@ func validSourceName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// keyLine returns the line of a top-level key of a YAML document, or 0.
+func keyLine(doc *yaml.Node, key string) int {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return 0
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i].Line
+		}
+	}
+	return 0
+}
+
+// yamlLine finds the line yaml.v3 names in an error.
+var yamlLine = regexp.MustCompile(`\bline \d+\b`)
+
+// yamlError names the file, and a line where yaml.v3 names none: it leaves
+// out the first line, bytes its reader refuses, and the place of an alias
+// to no anchor. Only excessive aliasing (a "billion laughs") is about the
+// document as a whole.
+func yamlError(name string, data []byte, err error) error {
+	msg := err.Error()
+	if yamlLine.MatchString(msg) || strings.Contains(msg, "excessive aliasing") {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	line := 1
+	if off := badYAMLChar(data); off >= 0 {
+		line = lineAt(data, off)
+	} else if m := yamlAnchor.FindStringSubmatch(msg); m != nil {
+		sigil := "*"
+		if strings.Contains(msg, "contains itself") {
+			sigil = "&"
+		}
+		if off := bytes.Index(data, []byte(sigil+m[1])); off >= 0 {
+			line = lineAt(data, off)
+		}
+	} else if strings.Contains(msg, "!!binary") {
+		if off := bytes.Index(data, []byte("!!binary")); off >= 0 {
+			line = lineAt(data, off)
+		}
+	}
+	return fmt.Errorf("%s: line %d: %w", name, line, err)
+}
+
+// lineAt returns the line of byte offset off, counting line breaks as YAML
+// does: LF, CR, CRLF, NEL, LS and PS.
+func lineAt(data []byte, off int) int {
+	line := 1
+	for i := 0; i < off; {
+		r, n := utf8.DecodeRune(data[i:])
+		switch {
+		case r == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			n++
+			line++
+		case r == '\r', r == '\n', r == 0x85, r == 0x2028, r == 0x2029:
+			line++
+		}
+		i += n
+	}
+	return line
+}
+
+// yamlAnchor finds the anchor an error of yaml.v3's is about.
+var yamlAnchor = regexp.MustCompile(`anchor '(.*)' (referenced|value contains itself)`)
+
+// badYAMLChar returns the offset of the first byte that is not UTF-8 or is
+// a character YAML does not allow, or -1. (yaml.v3 reads UTF-16 too, when
+// a byte order mark says so; then there is nothing to find here.)
+func badYAMLChar(data []byte) int {
+	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			return i
+		case r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7E || r == 0x85,
+			r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000:
+		default:
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // knownKeys checks that a mapping node has only the given keys; a node's

@@ -73,7 +73,6 @@ func TestParseConfigErrors(t *testing.T) {
 		{"host", "sources:\n  - name: a\n    url: http://x\n    allow_hosts: [\"http://x/\"]\n", "allow_hosts"},
 		{"workers", "workers: -1\nsources:\n  - name: a\n    url: http://x\n", "workers"},
 		{"profile", "sources:\n  - name: a\n    url: http://x\n    profile: dcat-ap-se\n", "profile \"dcat-ap-se\" must be one of dcat-ap-no, healthdcat-ap, national"},
-		{"default profile", "profile: strict\nsources:\n  - name: a\n    url: http://x\n", "profile \"strict\""},
 		{"rate zero", src + "rate_limits:\n  search: {per_second: 0}\n", "rate_limits.search.per_second must be a number of requests a second above 0, not 0 (rate_limits.enabled: false turns the limits off)"},
 		{"rate negative", src + "rate_limits:\n  export: {per_second: -5}\n", "rate_limits.export.per_second"},
 		{"rate infinite", src + "rate_limits:\n  export: {per_second: .inf}\n", "rate_limits.export.per_second"},
@@ -89,6 +88,17 @@ func TestParseConfigErrors(t *testing.T) {
 		{"body limit", src + "body_limits:\n  default: small\n", `body_limits.default "small" must be a size such as 64KB or 32MB`},
 		{"validate limit", src + "body_limits:\n  validate: -1MB\n", `body_limits.validate "-1MB"`},
 		{"body unknown key", src + "body_limits:\n  upload: 1MB\n", "field upload not found"},
+		{"default profile", "profile: strict\nsources:\n  - name: a\n    url: http://x\n", "k.yaml: line 1: profile \"strict\""},
+		// Every error names a line unless it is about the whole file.
+		{"workers line", "sources:\n  - name: a\n    url: http://x\nworkers: 65\n", "k.yaml: line 4: workers must be"},
+		{"base_url line", "sources:\n  - name: a\n    url: http://x\nbase_url: ftp://x\n", "k.yaml: line 4: base_url \"ftp://x\""},
+		{"default limit line", "max_pages: 5\nmax_bytes: lots\nsources:\n  - name: a\n    url: http://x\n", "k.yaml: line 2: max_bytes \"LOTS\""},
+		{"empty sources line", "workers: 2\nsources: []\n", "k.yaml: line 2: no sources"},
+		{"yaml error on line 1", `"`, "k.yaml: line 1: yaml: found unexpected end of stream"},
+		{"control character", "sources:\n  - name: a\n    url: http://x\x01\n", "k.yaml: line 3: yaml: control characters are not allowed"},
+		{"not UTF-8", "sources:\r  - name: a\r\n    publisher: F\xf8dsel\n", "k.yaml: line 3: yaml: invalid leading UTF-8 octet"},
+		{"unknown anchor", "sources:\n  - name: a\n    url: *feed\n", "k.yaml: line 3: yaml: unknown anchor 'feed' referenced"},
+		{"too big", "sources:\n" + strings.Repeat("#", 4<<20), "k.yaml: the configuration is larger than 4194304 bytes"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -101,6 +102,9 @@ func dropInvalidTerms(doc any) {
 // of its default graph and then of each named graph (the graph names are
 // dropped). Remote contexts are never fetched: a few are bundled (see
 // contexts/NOTICE), and any other is an error of type *RemoteContextError.
+// An IRI that holds a character no IRI may (a space, say) is a *SyntaxError,
+// as in the other readers, where json-gold alone would keep some and drop
+// the statements of others.
 //
 // JSON-LD needs the whole document, so r is read to the end first. Triples
 // come by graph and, within a graph, sorted by subject, predicate and object
@@ -129,11 +133,15 @@ func ParseJSONLD(r io.Reader, opts Options, h Handler) error {
 	if opts.Base != "" && !isAbsoluteIRI(opts.Base) {
 		return fmt.Errorf("jsonld: base IRI %q is not absolute", opts.Base)
 	}
-	dataset, err := toRDF(doc, opts.Base)
+	dataset, err := toRDF(doc, opts.Base, data)
 	if err != nil {
 		var rc *RemoteContextError
 		if errors.As(err, &rc) {
 			return rc
+		}
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			return se
 		}
 		return &SyntaxError{Format: "jsonld", Msg: err.Error()}
 	}
@@ -164,9 +172,11 @@ func ParseJSONLD(r io.Reader, opts Options, h Handler) error {
 	return nil
 }
 
-// toRDF runs json-gold. A panic inside it (on input it does not expect) is
-// turned into an error, so a bad document cannot crash the caller.
-func toRDF(doc any, base string) (ds *ld.RDFDataset, err error) {
+// toRDF runs json-gold: it expands the document, checks the IRIs of the
+// expanded form, and converts it to RDF. A panic inside json-gold (on input
+// it does not expect) is turned into an error, so a bad document cannot
+// crash the caller. data is the document's text, for error positions.
+func toRDF(doc any, base string, data []byte) (ds *ld.RDFDataset, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ds, err = nil, fmt.Errorf("JSON-LD processing failed: %v", r)
@@ -174,15 +184,87 @@ func toRDF(doc any, base string) (ds *ld.RDFDataset, err error) {
 	}()
 	ldOpts := ld.NewJsonLdOptions(base)
 	ldOpts.DocumentLoader = &offlineLoader{docs: make(map[string]any)}
-	out, err := ld.NewJsonLdProcessor().ToRDF(doc, ldOpts)
+	expanded, err := ld.NewJsonLdProcessor().Expand(doc, ldOpts)
 	if err != nil {
 		return nil, err
 	}
-	ds, ok := out.(*ld.RDFDataset)
-	if !ok {
-		return nil, fmt.Errorf("JSON-LD processor returned %T", out)
+	if iri, what := invalidIRI(expanded, 0); iri != "" {
+		return nil, invalidIRIError(data, iri, what)
 	}
-	return ds, nil
+	return ld.NewJsonLdApi().ToRDF(expanded, ldOpts)
+}
+
+// invalidIRI returns the first IRI of an expanded JSON-LD document that
+// holds a character no IRI may hold (white space, one of <>"{}|\^` or a
+// control character), and what it is: "@id", "@type", "property" or
+// "datatype". json-gold passes some such IRIs on and silently drops the
+// statements of others; the other readers reject them, and so does this
+// one. Keys are visited in order, so the same document names the same IRI.
+func invalidIRI(v any, depth int) (iri, what string) {
+	bad := func(s string) bool {
+		return !strings.HasPrefix(s, "_:") && strings.IndexFunc(s, invalidIRIRune) >= 0
+	}
+	if depth > 4*DefaultMaxDepth { // checkJSON bounds the input's depth; expansion adds little
+		return "", ""
+	}
+	switch v := v.(type) {
+	case []any:
+		for _, x := range v {
+			if iri, what := invalidIRI(x, depth+1); iri != "" {
+				return iri, what
+			}
+		}
+	case map[string]any:
+		if _, ok := v["@value"]; ok {
+			if dt, ok := v["@type"].(string); ok && bad(dt) {
+				return dt, "datatype"
+			}
+			return "", ""
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			switch x := v[k]; k {
+			case "@id":
+				if s, ok := x.(string); ok && bad(s) {
+					return s, "@id"
+				}
+			case "@type":
+				types, _ := x.([]any)
+				if s, ok := x.(string); ok {
+					types = []any{s}
+				}
+				for _, t := range types {
+					if s, ok := t.(string); ok && bad(s) {
+						return s, "@type"
+					}
+				}
+			case "@context", "@index", "@language", "@direction":
+			default:
+				if !strings.HasPrefix(k, "@") && bad(k) {
+					return k, "property"
+				}
+				if iri, what := invalidIRI(x, depth+1); iri != "" {
+					return iri, what
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
+// invalidIRIError reports an IRI found by invalidIRI, at its place in the
+// document when the document spells it out in full.
+func invalidIRIError(data []byte, iri, what string) error {
+	i := strings.IndexFunc(iri, invalidIRIRune)
+	r, _ := utf8.DecodeRuneInString(iri[i:])
+	err := &SyntaxError{Format: "jsonld", Msg: fmt.Sprintf("%s %q contains %q, which is not allowed in an IRI", what, iri, r)}
+	var quoted bytes.Buffer
+	enc := json.NewEncoder(&quoted)
+	enc.SetEscapeHTML(false)
+	enc.Encode(iri)
+	if off := bytes.Index(data, bytes.TrimSuffix(quoted.Bytes(), []byte("\n"))); off >= 0 {
+		err.Line, err.Col = jsonPos(data, off)
+	}
+	return err
 }
 
 // ldTerm converts a json-gold node. ok is false for a node this package

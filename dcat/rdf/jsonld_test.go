@@ -112,6 +112,15 @@ func TestParseJSONLDErrors(t *testing.T) {
 		{"string too long", `{"@id": "http://a/` + strings.Repeat("b", 100) + `"}`, Options{MaxLiteralBytes: 50}, 1, 9, "string longer than 50 bytes"},
 		{"not an object", `"http://example.org/doc.jsonld"`, Options{}, 1, 1, "must be a JSON object or array"},
 		{"invalid JSON-LD", `{"@id": 5}`, Options{}, 0, 0, "jsonld:"},
+		// json-gold passes IRIs with spaces on (urn:a b) or silently drops
+		// the statements that hold them (http://...): both are errors here,
+		// as in the other syntaxes.
+		{"space in a node IRI", "{\n \"@id\": \"urn:a b\", \"http://ex.org/p\": \"x\"}", Options{}, 2, 9, `@id "urn:a b" contains ' ', which is not allowed in an IRI`},
+		{"space in an IRI value", `{"@context": {"link": {"@id": "http://ex.org/link", "@type": "@id"}}, "@id": "http://ex.org/s", "link": "http://ex.org/a b"}`, Options{}, 1, 105, `@id "http://ex.org/a b" contains ' '`},
+		{"space in a type", `{"@id": "http://ex.org/s", "@type": "http://ex.org/T\tU"}`, Options{}, 1, 37, `@type "http://ex.org/T\tU" contains '\t'`},
+		{"space in a property", `{"@id": "http://ex.org/s", "http://ex.org/p x": "v"}`, Options{}, 1, 28, `property "http://ex.org/p x" contains ' '`},
+		{"bracket in a datatype", `{"@id": "http://ex.org/s", "http://ex.org/p": {"@value": "1", "@type": "http://ex.org/<d>"}}`, Options{}, 1, 72, `datatype "http://ex.org/<d>" contains '<'`},
+		{"space in a compact IRI", `{"@context": {"ex": "http://ex.org/"}, "@id": "ex:a b", "ex:p": "x"}`, Options{}, 0, 0, `@id "http://ex.org/a b" contains ' '`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
