@@ -144,9 +144,9 @@ func (a *app) close() {
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
-	cfgPath := fs.String("config", "", "configuration file (empty: the embedded default)")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	dataDir := fs.String("data", "data", "data folder")
+	cfgPath := fs.String("config", envOr("KATALOG_CONFIG", ""), "configuration file (empty: the embedded default; env KATALOG_CONFIG)")
+	addr := fs.String("addr", envOr("KATALOG_ADDR", "127.0.0.1:8080"), "address to listen on (env KATALOG_ADDR)")
+	dataDir := fs.String("data", envOr("KATALOG_DATA", "data"), "data folder (env KATALOG_DATA)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -246,8 +246,8 @@ func (a *app) harvestNew(ctx context.Context) {
 
 func cmdHarvest(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("harvest", stderr)
-	cfgPath := fs.String("config", "", "configuration file (empty: the embedded default)")
-	dataDir := fs.String("data", "data", "data folder")
+	cfgPath := fs.String("config", envOr("KATALOG_CONFIG", ""), "configuration file (empty: the embedded default; env KATALOG_CONFIG)")
+	dataDir := fs.String("data", envOr("KATALOG_DATA", "data"), "data folder (env KATALOG_DATA)")
 	only := fs.String("source", "", "harvest only this source")
 	if err := fs.Parse(args); err != nil {
 		return exitCannot, err
@@ -285,7 +285,7 @@ func cmdHarvest(ctx context.Context, args []string, stdout, stderr io.Writer) (i
 
 func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reindex", stderr)
-	dataDir := fs.String("data", "data", "data folder")
+	dataDir := fs.String("data", envOr("KATALOG_DATA", "data"), "data folder (env KATALOG_DATA)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -300,10 +300,10 @@ func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", stderr)
-	dataDir := fs.String("data", "data", "data folder")
+	dataDir := fs.String("data", envOr("KATALOG_DATA", "data"), "data folder (env KATALOG_DATA)")
 	format := fs.String("format", "turtle", "turtle, jsonld, rdfxml or ntriples")
 	profile := fs.String("profile", "healthdcat-ap", "healthdcat-ap (with variables) or dcat-ap-no")
-	cfgPath := fs.String("config", "", "configuration file, for base_url and health categories (empty: the embedded default)")
+	cfgPath := fs.String("config", envOr("KATALOG_CONFIG", ""), "configuration file, for base_url and health categories (empty: the embedded default; env KATALOG_CONFIG)")
 	source := fs.String("source", "", "export only this harvest source")
 	access := fs.String("access-rights", "", "export only datasets with these access rights: PUBLIC, RESTRICTED, NON_PUBLIC or none")
 	base := fs.String("base", "", "public address of Katalog, the start of the IRIs it mints (default: the configuration's base_url, else http://127.0.0.1:8080)")

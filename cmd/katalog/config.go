@@ -174,10 +174,17 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 		}
 		return nil, yamlError(name, data, err)
 	}
+	fromEnv, err := applyEnv(&fc)
+	if err != nil {
+		return nil, err
+	}
 	// The same document as nodes, for the lines of its top-level keys.
 	var doc yaml.Node
 	yaml.Unmarshal(data, &doc)
 	at := func(key string) string {
+		if v := fromEnv[key]; v != "" {
+			return "environment variable " + v
+		}
 		if line := keyLine(&doc, key); line > 0 {
 			return fmt.Sprintf("%s: line %d", name, line)
 		}
@@ -250,6 +257,66 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 }
 
 // healthCategory reads an EHDS health category: its code (PHDR) or IRI.
+// envKeys are the top-level keys an environment variable sets over the
+// file's value: KATALOG_ and the key in capitals, e.g. KATALOG_BASE_URL.
+// KATALOG_FILE_ROOTS is a list like PATH; KATALOG_RATE_LIMITS_ENABLED
+// sets rate_limits.enabled.
+var envKeys = []string{"base_url", "workers", "profile", "admin_token_env", "file_roots", "rate_limits"}
+
+// envName is the environment variable that sets a key of envKeys.
+func envName(key string) string {
+	if key == "rate_limits" {
+		return "KATALOG_RATE_LIMITS_ENABLED"
+	}
+	return "KATALOG_" + strings.ToUpper(key)
+}
+
+// applyEnv sets the keys whose environment variables are set, and returns
+// the variable of each key it set.
+func applyEnv(fc *fileConfig) (map[string]string, error) {
+	from := map[string]string{}
+	for _, key := range envKeys {
+		name := envName(key)
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			continue
+		}
+		from[key] = name
+		switch key {
+		case "base_url":
+			fc.BaseURL = v
+		case "workers":
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return nil, fmt.Errorf("environment variable %s: workers must be a whole number, not %q", name, v)
+			}
+			fc.Workers = n
+		case "profile":
+			fc.Profile = v
+		case "admin_token_env":
+			fc.AdminTokenEnv = v
+		case "file_roots":
+			fc.FileRoots = filepath.SplitList(v)
+		case "rate_limits":
+			on, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				return nil, fmt.Errorf("environment variable %s: want true or false, not %q", name, v)
+			}
+			fc.RateLimits.Enabled = &on
+		}
+	}
+	return from, nil
+}
+
+// envOr returns the environment variable name if it is set and not empty,
+// or else def: the default of a command-line flag.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
 func healthCategory(c string) (string, error) {
 	const base = "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/"
 	c = strings.TrimSpace(c)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,45 @@ func TestNormalizeArgs(t *testing.T) {
 		if got := normalizeArgs(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("normalizeArgs(%q) = %q; want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestConfigEnvironment: KATALOG_* variables set top-level keys over the
+// file, and a bad value is an error that names the variable.
+func TestConfigEnvironment(t *testing.T) {
+	const file = "base_url: https://file.example.no\nworkers: 2\nsources:\n  - name: a\n    url: http://x\n"
+	t.Setenv("KATALOG_BASE_URL", "https://katalog.example.no/")
+	t.Setenv("KATALOG_WORKERS", "6")
+	t.Setenv("KATALOG_PROFILE", "healthdcat-ap")
+	t.Setenv("KATALOG_ADMIN_TOKEN_ENV", "MY_TOKEN")
+	t.Setenv("KATALOG_FILE_ROOTS", "/srv/feeds:relative")
+	t.Setenv("KATALOG_RATE_LIMITS_ENABLED", "false")
+	cfg, err := parseConfig(strings.NewReader(file), "k.yaml", "/base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.BaseURL != "https://katalog.example.no" || cfg.Workers != 6 || cfg.Profile != "healthdcat-ap" || cfg.AdminTokenEnv != "MY_TOKEN" {
+		t.Errorf("config = base %q, workers %d, profile %q, token env %q; want the environment's", cfg.BaseURL, cfg.Workers, cfg.Profile, cfg.AdminTokenEnv)
+	}
+	if !slices.Equal(cfg.FileRoots, []string{"/srv/feeds", "/base/relative"}) {
+		t.Errorf("file roots = %q", cfg.FileRoots)
+	}
+	if cfg.SearchLimit != (web.RateLimit{}) || cfg.ExportLimit != (web.RateLimit{}) {
+		t.Errorf("KATALOG_RATE_LIMITS_ENABLED=false left limits %+v, %+v", cfg.SearchLimit, cfg.ExportLimit)
+	}
+	for _, c := range []struct{ name, value, want string }{
+		{"KATALOG_BASE_URL", "ftp://x", `environment variable KATALOG_BASE_URL: base_url "ftp://x" must be`},
+		{"KATALOG_WORKERS", "many", `environment variable KATALOG_WORKERS: workers must be a whole number, not "many"`},
+		{"KATALOG_WORKERS", "99", "environment variable KATALOG_WORKERS: workers must be between 1 and 64, not 99"},
+		{"KATALOG_PROFILE", "dcat-ap-se", `environment variable KATALOG_PROFILE: profile "dcat-ap-se"`},
+		{"KATALOG_RATE_LIMITS_ENABLED", "perhaps", `environment variable KATALOG_RATE_LIMITS_ENABLED: want true or false, not "perhaps"`},
+	} {
+		t.Run(c.name+"="+c.value, func(t *testing.T) {
+			t.Setenv(c.name, c.value)
+			_, err := parseConfig(strings.NewReader(file), "k.yaml", "/base")
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error = %v; want %q", err, c.want)
+			}
+		})
 	}
 }
