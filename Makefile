@@ -29,7 +29,7 @@ vet:
 # The relevance test indexes every fixture feed: too slow under the race
 # detector, so it runs on its own and prints its nDCG@10 and recall@20.
 test: vet
-	$(GO) test -race -count=1 -skip '^TestRelevance$$' ./...
+	$(GO) test -race -count=1 -timeout 20m -skip '^TestRelevance$$' ./...
 	$(GO) test -count=1 -run '^TestRelevance$$' -v ./search > relevance.log 2>&1; status=$$?; \
 	  grep -E '^relevance:|FAIL|floors are|not in the fixture|^ok' relevance.log; rm -f relevance.log; exit $$status
 

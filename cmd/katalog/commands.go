@@ -147,6 +147,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	cfgPath := fs.String("config", envOr("KATALOG_CONFIG", ""), "configuration file (empty: the embedded default; env KATALOG_CONFIG)")
 	addr := fs.String("addr", envOr("KATALOG_ADDR", "127.0.0.1:8080"), "address to listen on (env KATALOG_ADDR)")
 	dataDir := fs.String("data", envOr("KATALOG_DATA", "data"), "data folder (env KATALOG_DATA)")
+	noHarvest := fs.Bool("no-harvest", false, "serve the data folder as it is, without harvesting (a read replica restored from a backup)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -166,8 +167,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if token == "" {
 		log.Warn("the admin API is closed: set the environment variable named by admin_token_env to open it", "admin_token_env", a.cfg.AdminTokenEnv)
 	}
+	var harvests catalog.Harvests = sched
+	if *noHarvest {
+		harvests = nil // the admin API answers that this katalog does not harvest
+	}
 	srv, err := web.New(web.Config{
-		Store: a.store, Index: a.index, Harvests: sched, Validator: a.harvester,
+		Store: a.store, Index: a.index, Harvests: harvests, Validator: a.harvester,
 		AdminToken: token, Logger: log, Version: version, Publication: a.cfg.publication(),
 		IndexSize:   a.index.DiskSize,
 		SearchLimit: a.cfg.SearchLimit, ExportLimit: a.cfg.ExportLimit, TrustedProxies: a.cfg.TrustedProxies,
@@ -185,7 +190,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 
 	// Sources never harvested are harvested before the server opens, so
 	// that its first answers are complete.
-	a.harvestNew(ctx)
+	if !*noHarvest {
+		a.harvestNew(ctx)
+	}
 	if ctx.Err() != nil {
 		return nil // a signal during the first harvest: a clean stop
 	}
@@ -206,6 +213,10 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			log.Error("repairing the search index", "error", err)
 		} else if len(repaired) > 0 {
 			log.Info("search index repaired", "sources", repaired)
+		}
+		if *noHarvest {
+			log.Info("not harvesting (--no-harvest)")
+			return
 		}
 		sched.Run(schedCtx)
 	}()

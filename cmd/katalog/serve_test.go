@@ -306,3 +306,67 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestServeNoHarvest: `serve --no-harvest` answers from the data folder as
+// it is: no first harvest of new sources, no scheduled runs, and the admin
+// API says it does not harvest.
+func TestServeNoHarvest(t *testing.T) {
+	const token = "replica-test-token"
+	t.Setenv("KATALOG_TEST_ADMIN_TOKEN", token)
+	data := t.TempDir()
+	one := writeConfig(t, "sources:\n  - name: msis\n    url: file:feeds/fhi-msis.ttl\n")
+	if code := run(context.Background(), []string{"harvest", "--config", one, "--data", data}, nil, io.Discard, io.Discard); code != exitOK {
+		t.Fatalf("harvest = %d", code)
+	}
+	// A schedule of one second, and a source never harvested.
+	cfg := writeConfig(t, "sources:\n  - name: msis\n    url: file:feeds/fhi-msis.ttl\n    schedule: 1s\n  - name: sysvak\n    url: file:feeds/fhi-sysvak.ttl\nadmin_token_env: KATALOG_TEST_ADMIN_TOKEN\n")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	exited := make(chan error, 1)
+	go func() {
+		if code := run(ctx, []string{"serve", "--no-harvest", "--config", cfg, "--addr", addr, "--data", data}, nil, io.Discard, io.Discard); code != exitOK {
+			exited <- fmt.Errorf("exit status %d", code)
+		}
+		close(exited)
+	}()
+	waitHealthy(t, addr, exited)
+	base := "http://" + addr
+	resp, err := http.Get(base + "/api/v1/search?q=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"total":`) || strings.Contains(string(body), `"total":0`) {
+		t.Errorf("search on the replica = %d %s; want hits", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/sources/msis/harvest", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("POST …/harvest on a replica = %d; want 409", resp.StatusCode)
+	}
+	time.Sleep(2500 * time.Millisecond) // past the 1 s schedule, twice
+	cancel()
+	if err := <-exited; err != nil {
+		t.Fatal(err)
+	}
+	store, err := bolt.Open(filepath.Join(data, "katalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for name, want := range map[string]int{"msis": 1, "sysvak": 0} {
+		runs, err := store.FindRuns(context.Background(), name, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) != want {
+			t.Errorf("source %s has %d runs after serving with --no-harvest; want %d", name, len(runs), want)
+		}
+	}
+}
