@@ -193,17 +193,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.echo.ServeHTTP(w, r)
 }
 
-// Serve answers requests on l until ctx is cancelled, then shuts down
-// gracefully, giving in-flight requests up to grace to finish.
-func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
+// Serve answers requests on l with h until ctx is cancelled, then shuts
+// down gracefully, giving in-flight requests up to grace to finish.
+func Serve(ctx context.Context, l net.Listener, h http.Handler, grace time.Duration, log *slog.Logger) error {
 	srv := &http.Server{
-		Handler:           s,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      5 * time.Minute, // whole-catalogue exports stream for a while
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()

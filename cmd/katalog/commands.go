@@ -156,6 +156,22 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Listen first: /healthz answers at once and /readyz says 503 while
+	// the index opens (or is rebuilt) and new sources are harvested.
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	starting := web.NewStarting(version)
+	serveCtx, stopServing := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- web.Serve(serveCtx, l, starting, shutdownGrace, log) }()
+	defer func() {
+		stopServing()
+		<-served
+	}()
+	log.Info("katalog starting", "addr", "http://"+l.Addr().String(), "data", *dataDir, "version", version)
+
 	a, err := openApp(ctx, cfg, *dataDir, log)
 	if err != nil {
 		return err
@@ -188,18 +204,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
-	// Sources never harvested are harvested before the server opens, so
-	// that its first answers are complete.
+	// Sources never harvested are harvested before the server is ready,
+	// so that its first answers are complete.
 	if !*noHarvest {
 		a.harvestNew(ctx)
 	}
 	if ctx.Err() != nil {
 		return nil // a signal during the first harvest: a clean stop
 	}
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
+	starting.Ready(srv)
 	log.Info("katalog serving", "addr", "http://"+l.Addr().String(), "data", *dataDir, "version", version)
 	// On a signal the scheduler and the server stop together: runs in
 	// flight and requests each get shutdownGrace to finish.
@@ -220,7 +233,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		sched.Run(schedCtx)
 	}()
-	err = srv.Serve(ctx, l, shutdownGrace)
+	err = <-served
+	served <- err // for the deferred wait
 	stopSched()
 	<-done
 	log.Info("katalog stopped")

@@ -91,7 +91,7 @@ func TestServeSchedulesBacksOffAndStops(t *testing.T) {
 			cmd.Process.Kill()
 		}
 	}()
-	waitHealthy(t, addr, exited)
+	waitReady(t, addr, exited)
 
 	time.Sleep(5 * time.Second)
 	mu.Lock()
@@ -168,7 +168,8 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func waitHealthy(t *testing.T, addr string, exited <-chan error) {
+// waitReady waits until katalog serve at addr answers /readyz with 200.
+func waitReady(t *testing.T, addr string, exited <-chan error) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
@@ -177,7 +178,7 @@ func waitHealthy(t *testing.T, addr string, exited <-chan error) {
 			t.Fatalf("katalog serve exited early: %v", err)
 		default:
 		}
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
 				return
@@ -207,7 +208,7 @@ func TestServeMetrics(t *testing.T) {
 		}
 		close(exited)
 	}()
-	waitHealthy(t, addr, exited)
+	waitReady(t, addr, exited)
 	base := "http://" + addr
 
 	for _, target := range []string{"/api/v1/search?q=vaksine", "/api/v1/search?q=meslinger", "/api/v1/variables/NO:SUCH", "/catalog?page=1&size=2", "/nowhere"} {
@@ -329,7 +330,7 @@ func TestServeNoHarvest(t *testing.T) {
 		}
 		close(exited)
 	}()
-	waitHealthy(t, addr, exited)
+	waitReady(t, addr, exited)
 	base := "http://" + addr
 	resp, err := http.Get(base + "/api/v1/search?q=")
 	if err != nil {
@@ -368,5 +369,69 @@ func TestServeNoHarvest(t *testing.T) {
 		if len(runs) != want {
 			t.Errorf("source %s has %d runs after serving with --no-harvest; want %d", name, len(runs), want)
 		}
+	}
+}
+
+// TestServeListensWhileStarting: serve listens before its first harvest
+// ends; meanwhile /healthz is 200, /readyz and the API 503 with
+// Retry-After, and afterwards all answer.
+func TestServeListensWhileStarting(t *testing.T) {
+	feed, err := os.ReadFile("../../harvest/testdata/formats/catalog.ttl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release // the first harvest waits for the test
+		w.Header().Set("Content-Type", "text/turtle")
+		w.Write(feed)
+	}))
+	defer srv.Close()
+	cfg := writeConfig(t, "sources:\n  - name: reg\n    url: "+srv.URL+"/feed.ttl\n")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	exited := make(chan error, 1)
+	go func() {
+		if code := run(ctx, []string{"serve", "--config", cfg, "--addr", addr, "--data", t.TempDir()}, nil, io.Discard, io.Discard); code != exitOK {
+			exited <- fmt.Errorf("exit status %d", code)
+		}
+		close(exited)
+	}()
+	defer func() {
+		cancel()
+		<-exited
+	}()
+	get := func(path string) (int, string, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, "", err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Retry-After"), string(b)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if code, _, _ := get("/healthz"); code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("/healthz did not answer during the first harvest")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/readyz", `"starting"`},
+		{"/api/v1/search?q=hode", `"unavailable"`},
+	} {
+		if code, retry, body := get(c.path); code != http.StatusServiceUnavailable || retry == "" || !strings.Contains(body, c.want) {
+			t.Errorf("GET %s while starting = %d (Retry-After %q) %s; want 503 with Retry-After and %s", c.path, code, retry, body, c.want)
+		}
+	}
+	close(release)
+	waitReady(t, addr, exited)
+	if code, _, body := get("/api/v1/search?q=hodeomkrets"); code != http.StatusOK || strings.Contains(body, `"total":0`) {
+		t.Errorf("search once ready = %d %s; want hits", code, body)
 	}
 }
