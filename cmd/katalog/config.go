@@ -165,6 +165,11 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	if len(data) > maxConfigBytes {
 		return nil, fmt.Errorf("%s: the configuration is larger than %d bytes", name, maxConfigBytes)
 	}
+	// YAML may also be UTF-16, but then its line numbers are not the
+	// file's; Katalog reads UTF-8 only.
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+		return nil, fmt.Errorf("%s: line 1: the file is UTF-16; save it as UTF-8", name)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var fc fileConfig
