@@ -215,6 +215,12 @@ func Serve(ctx context.Context, l net.Listener, h http.Handler, grace time.Durat
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Requests still running, or connections that never sent one
+		// (Shutdown counts a new connection as busy for 5 s): close them.
+		log.Warn("connections still open after the grace period are closed", "grace", grace)
+		err = srv.Close()
+	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}

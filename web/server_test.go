@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -492,5 +493,39 @@ func TestNotFoundRoutes(t *testing.T) {
 	page := ts.getHTML(t, "/no/such/page", http.StatusNotFound)
 	if htmlLang(page) != "nb" {
 		t.Errorf("GET /no/such/page: <html lang=%q>; want nb", htmlLang(page))
+	}
+}
+
+// TestServeStopsWithSilentConnection: a connection that never sends a
+// request does not turn a graceful stop into an error; it is closed when
+// the grace period ends.
+func TestServeStopsWithSilentConnection(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- web.Serve(ctx, l, http.NotFoundHandler(), 200*time.Millisecond, slog.New(slog.DiscardHandler))
+	}()
+	conn, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve = %v after a stop with a silent connection; want nil", err)
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("the stop took %v; want about the 200 ms grace", took)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return")
 	}
 }

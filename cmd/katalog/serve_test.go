@@ -324,9 +324,10 @@ func TestServeNoHarvest(t *testing.T) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	exited := make(chan error, 1)
+	var logs lockedBuffer
 	go func() {
-		if code := run(ctx, []string{"serve", "--no-harvest", "--config", cfg, "--addr", addr, "--data", data}, nil, io.Discard, io.Discard); code != exitOK {
-			exited <- fmt.Errorf("exit status %d", code)
+		if code := run(ctx, []string{"serve", "--no-harvest", "--config", cfg, "--addr", addr, "--data", data}, nil, io.Discard, &logs); code != exitOK {
+			exited <- fmt.Errorf("exit status %d\n%s", code, logs.String())
 		}
 		close(exited)
 	}()
