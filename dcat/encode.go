@@ -207,11 +207,6 @@ func (e *Encoder) Err() error { return e.err }
 func (e *Encoder) health() bool { return e.profile == ProfileHealthDCATAP }
 
 func (e *Encoder) add(s rdf.Term, p string, o rdf.Term) {
-	// Most triples share the subject of the one before.
-	if n := len(e.nodes); n > 0 && e.nodes[n-1].s == s {
-		e.nodes[n-1].ts = append(e.nodes[n-1].ts, rdf.Triple{S: s, P: rdf.IRI(p), O: o})
-		return
-	}
 	i, ok := e.nodeOf[s]
 	if !ok {
 		i = len(e.nodes)
