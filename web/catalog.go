@@ -329,11 +329,18 @@ func wantsRDF(accept string) (rdf.Format, bool) {
 }
 
 // negotiated answers with page for web browsers and with describe for RDF
-// clients (Vary: Accept).
+// clients (Vary: Accept). ?format=ttl, jsonld, rdf or nt asks for that
+// syntax whatever the Accept header says, so that a page can link to its
+// RDF.
 func (s *Server) negotiated(page echo.HandlerFunc, describe func(c echo.Context, pub *dcat.Publication, w *rdf.Writer) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
 		f, ok := wantsRDF(c.Request().Header.Get(echo.HeaderAccept))
+		if name := c.QueryParam("format"); name != "" {
+			if f, ok = extensionFormats["."+name]; !ok {
+				return catalog.Errorf(catalog.EINVALID, "format must be ttl, jsonld, rdf or nt, not %q", name)
+			}
+		}
 		if !ok {
 			return page(c)
 		}

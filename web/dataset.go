@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -167,9 +168,22 @@ func (s *Server) datasetVariables(ctx context.Context, d *datasetRecord, q url.V
 type datasetPage struct {
 	*datasetRecord
 	Variables *variablePage
-	Pages     int
-	PrevURL   string
-	NextURL   string
+	// Query searches the dataset's variables (parameter vq); the page
+	// then lists the matches, most relevant first.
+	Query  string
+	Groups []variableGroup
+	// AccessBody is the health data access body to apply to, as on the
+	// variable page.
+	AccessBody *catalog.Agent
+	Pages      int
+	PrevURL    string
+	NextURL    string
+}
+
+// variableGroup is a run of a dataset's variables from one table.
+type variableGroup struct {
+	Table     *catalog.Table // nil when the variables name none
+	Variables []variableItem
 }
 
 func (s *Server) handleDatasetPage(c echo.Context) error {
@@ -178,18 +192,94 @@ func (s *Server) handleDatasetPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vars, err := s.datasetVariables(ctx, d, c.QueryParams(), 100)
+	q := c.QueryParams()
+	p := &datasetPage{datasetRecord: d, Query: strings.TrimSpace(q.Get("vq")), AccessBody: s.accessBody(d.AccessRights, d.AccessRequestURL)}
+	if p.Query != "" {
+		p.Variables, err = s.searchDatasetVariables(c, d, p.Query)
+	} else {
+		p.Variables, err = s.datasetVariables(ctx, d, q, 100)
+	}
 	if err != nil {
 		return err
 	}
-	p := &datasetPage{datasetRecord: d, Variables: vars}
-	p.Pages = (vars.Total + vars.Size - 1) / vars.Size
-	base := "/datasets/" + url.PathEscape(d.Identifier) + "?size=" + strconv.Itoa(vars.Size) + "&page="
-	if vars.Page > 1 {
-		p.PrevURL = base + strconv.Itoa(vars.Page-1)
+	p.Groups = groupByTable(p.Variables.Variables, d.Tables)
+	p.Pages = (p.Variables.Total + p.Variables.Size - 1) / p.Variables.Size
+	link := func(page int) string {
+		lq := url.Values{"page": {strconv.Itoa(page)}}
+		if p.Query != "" {
+			lq.Set("vq", p.Query)
+		} else {
+			lq.Set("size", strconv.Itoa(p.Variables.Size))
+		}
+		return "/datasets/" + url.PathEscape(d.Identifier) + "?" + lq.Encode() + "#vars-h"
 	}
-	if vars.Page < p.Pages {
-		p.NextURL = base + strconv.Itoa(vars.Page+1)
+	if p.Variables.Page > 1 {
+		p.PrevURL = link(p.Variables.Page - 1)
+	}
+	if p.Variables.Page < p.Pages {
+		p.NextURL = link(p.Variables.Page + 1)
 	}
 	return s.render(c, http.StatusOK, "dataset", d.Title.String(), p)
+}
+
+// searchDatasetVariables finds a dataset's variables that match query, a
+// page of 100 by relevance.
+func (s *Server) searchDatasetVariables(c echo.Context, d *datasetRecord, query string) (*variablePage, error) {
+	ctx := c.Request().Context()
+	page, err := intParam(c.QueryParams(), "page")
+	if err != nil {
+		return nil, err
+	}
+	const size = 100
+	if page == 0 {
+		page = 1
+	}
+	if page*size > catalog.MaxSearchWindow {
+		return nil, catalog.Errorf(catalog.EINVALID, "page must be at most %d", catalog.MaxSearchWindow/size)
+	}
+	res, err := s.index.Search(ctx, &catalog.SearchRequest{
+		Query: query, Type: catalog.KindVariable, Page: page, Size: size, Lang: pageLang(c), Lenient: true,
+		Filters: map[string][]string{catalog.FacetDataset: {d.Identifier}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &variablePage{Total: int(res.Total), Page: page, Size: size, Variables: make([]variableItem, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		v, err := s.store.FindVariableByID(ctx, h.Identifier)
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			continue // withdrawn since the index saw it
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Variables = append(out.Variables, variableItem{
+			Identifier: v.Identifier, IRI: v.IRI, Name: v.Name, Title: nonNil(v.Title), Description: nonNil(v.Description),
+			Datatype: v.Datatype, Unit: v.Unit, Table: v.Table, CodeList: v.CodeList, Position: v.Position,
+		})
+	}
+	return out, nil
+}
+
+// groupByTable splits variables into runs of one table each; a table's
+// runs are joined, in the order the tables first appear.
+func groupByTable(vars []variableItem, tables []catalog.Table) []variableGroup {
+	var groups []variableGroup
+	at := map[string]int{}
+	for _, v := range vars {
+		i, ok := at[v.Table]
+		if !ok {
+			g := variableGroup{}
+			for j := range tables {
+				if tables[j].IRI == v.Table && v.Table != "" {
+					g.Table = &tables[j]
+				}
+			}
+			i = len(groups)
+			at[v.Table] = i
+			groups = append(groups, g)
+		}
+		groups[i].Variables = append(groups[i].Variables, v)
+	}
+	return groups
 }

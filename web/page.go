@@ -73,6 +73,7 @@ func parsePages() (*pages, error) {
 		"vocab":  vocabLabel,
 		"isoday": func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"hitOf":  func(h catalog.SearchHit, d *pageData) hitData { return hitData{h, d} },
+		"args":   func(v ...any) []any { return v },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -100,9 +101,25 @@ type pageData struct {
 	Path      string // the request path and query, for language links
 	RequestID string
 	Body      any
-	msgs      messages
-	now       time.Time
+	// Basket is the reader's variable list, for the count in the header
+	// and the add and remove buttons.
+	Basket basket
+	msgs   messages
+	now    time.Time
 }
+
+// InBasket reports whether the variable with identifier id is in the
+// reader's basket.
+func (d *pageData) InBasket(id string) bool { return d.Basket.has(id) }
+
+// toggle is what the basket button of a variable gets.
+type toggle struct {
+	ID, Name string
+	Page     *pageData
+}
+
+// Toggle returns the basket button's model for a variable.
+func (d *pageData) Toggle(id, name string) toggle { return toggle{id, name, d} }
 
 // T returns a UI string in the page's language.
 func (d *pageData) T(key string) string { return d.msgs.t(d.Lang, key) }
@@ -254,6 +271,7 @@ func (s *Server) render(c echo.Context, status int, name, title string, body any
 		Path:      c.Request().URL.RequestURI(),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Body:      body,
+		Basket:    readBasket(c.Request()),
 		msgs:      s.pages.msgs,
 		now:       s.now(),
 	}
@@ -310,4 +328,5 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	e.GET("/sources", s.handleSourcesPage)
 	e.GET("/sources/:name", s.handleSourcePage)
 	e.GET("/static/*", s.handleStatic)
+	s.registerBasketRoutes(e)
 }

@@ -362,7 +362,10 @@ func codeForStatus(status int) string {
 	return catalog.EINTERNAL
 }
 
+// isAPI reports whether an error should be answered in JSON: on the API,
+// the health endpoints, and to a script that asks for JSON only.
 func isAPI(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return len(p) >= 5 && p[:5] == "/api/" || p == "/healthz" || p == "/readyz"
+	return len(p) >= 5 && p[:5] == "/api/" || p == "/healthz" || p == "/readyz" ||
+		c.Request().Header.Get(echo.HeaderAccept) == echo.MIMEApplicationJSON
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -82,16 +83,22 @@ type variableRecord struct {
 	Publisher      *catalog.Agent          `json:"publisher"`
 	ContactPoints  []catalog.Contact       `json:"contact_points,omitempty"`
 	AccessRights   string                  `json:"access_rights,omitempty"`
-	Source         sourceRef               `json:"source"`
-	FirstHarvested time.Time               `json:"first_harvested"`
-	LastChanged    time.Time               `json:"last_changed"`
-	LastHarvested  *time.Time              `json:"last_harvested"`
-	Status         string                  `json:"status"` // active | withdrawn
-	Withdrawn      *time.Time              `json:"withdrawn,omitempty"`
-	Validation     validationStatus        `json:"validation"`
+	// AccessRequestURL is where to apply for access to the dataset
+	// (dcatno:accessRequestURL).
+	AccessRequestURL string           `json:"access_request_url,omitempty"`
+	Source           sourceRef        `json:"source"`
+	FirstHarvested   time.Time        `json:"first_harvested"`
+	LastChanged      time.Time        `json:"last_changed"`
+	LastHarvested    *time.Time       `json:"last_harvested"`
+	Status           string           `json:"status"` // active | withdrawn
+	Withdrawn        *time.Time       `json:"withdrawn,omitempty"`
+	Validation       validationStatus `json:"validation"`
 	// Similar are variables of other datasets like this one, for the page
 	// (the API has them at /variables/{id}/similar).
 	Similar []catalog.SimilarHit `json:"-"`
+	// AccessBody is the health data access body to apply to when the
+	// dataset is not public and names no place to apply, for the page.
+	AccessBody *catalog.Agent `json:"-"`
 }
 
 // validationStatus is what validating its feed found about a record.
@@ -177,6 +184,7 @@ func (s *Server) findVariable(ctx context.Context, id string) (*variableRecord, 
 	if ds != nil {
 		rec.Dataset = catalog.DatasetRef{Identifier: ds.Identifier, IRI: ds.IRI, Title: nonNil(ds.Title)}
 		rec.Publisher, rec.ContactPoints, rec.AccessRights = ds.Publisher, ds.Contacts, ds.AccessRights
+		rec.AccessRequestURL = ds.AccessRequestURL
 		for i := range ds.Tables {
 			if ds.Tables[i].IRI == v.Table {
 				rec.Table = &ds.Tables[i]
@@ -231,9 +239,19 @@ func (s *Server) handleVariablePage(c echo.Context) error {
 			return err
 		}
 	}
+	v.AccessBody = s.accessBody(v.AccessRights, v.AccessRequestURL)
 	title := v.Name
 	if t, _, ok := v.Title.Get(pageLang(c)); ok {
 		title = v.Name + ": " + t
 	}
 	return s.render(c, http.StatusOK, "variable", title, v)
+}
+
+// accessBody returns the health data access body (HDAB) to apply to for a
+// dataset that is not public and gives no address to apply at, or nil.
+func (s *Server) accessBody(rights, requestURL string) *catalog.Agent {
+	if requestURL != "" || strings.HasSuffix(rights, "/PUBLIC") || s.pub.HDAB.Homepage == "" {
+		return nil
+	}
+	return &s.pub.HDAB
 }
