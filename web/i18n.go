@@ -151,6 +151,13 @@ func newMessages() messages {
 		"ds.allvars":               {"Vis alle variablene", "Vis alle variablane", "Show every variable"},
 		"ds.notable":               {"Variabler uten tabell", "Variablar utan tabell", "Variables without a table"},
 		"suggest.hint":             {"Forslag vises mens du skriver; bruk piltastene for å velge.", "Forslag blir viste medan du skriv; bruk piltastane for å velje.", "Suggestions appear as you type; use the arrow keys to choose."},
+		"sort.label":               {"Sorter etter", "Sorter etter", "Sort by"},
+		"sort.relevance":           {"relevans", "relevans", "relevance"},
+		"sort.title":               {"tittel", "tittel", "title"},
+		"sort.modified":            {"sist endret", "sist endra", "last changed"},
+		"facet.more":               {"Vis flere", "Vis fleire", "Show more"},
+		"facet.selected":           {"valgt", "vald", "selected"},
+		"facet.remove":             {"Fjern filteret", "Fjern filteret", "Remove the filter"},
 		"suggest.count":            {"forslag", "forslag", "suggestions"},
 		"footer.about":             {"Katalog viser metadata som registerforvalterne selv publiserer.", "Katalog viser metadata som registerforvaltarane sjølve publiserer.", "Katalog shows the metadata that register holders publish themselves."},
 	}

@@ -581,3 +581,29 @@ func TestSelectedMissingLabel(t *testing.T) {
 		t.Errorf("GET /search with publisher=_missing: the selection does not read \"Not stated\"")
 	}
 }
+
+func TestSearchPageSort(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	sortRE := regexp.MustCompile(`<a href="/search\?([^"]*)"( aria-current="true")?>(relevans|tittel|sist endret)</a>`)
+	for target, want := range map[string]string{
+		"/search?q=blodtrykk":            "relevans",
+		"/search?q=blodtrykk&sort=title": "tittel",
+	} {
+		page := ts.getHTML(t, target, http.StatusOK)
+		found := 0
+		for _, m := range sortRE.FindAllStringSubmatch(page, -1) {
+			found++
+			q, _ := url.ParseQuery(html.UnescapeString(m[1]))
+			if q.Get("q") != "blodtrykk" || q.Get("sort") == "" {
+				t.Errorf("GET %s: sort link %q loses the query or names no order", target, m[1])
+			}
+			if (m[2] != "") != (m[3] == want) {
+				t.Errorf("GET %s: %s marked current = %v", target, m[3], m[2] != "")
+			}
+		}
+		if found != 3 {
+			t.Errorf("GET %s: %d sort links; want 3", target, found)
+		}
+	}
+}

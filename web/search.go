@@ -165,14 +165,25 @@ type searchPage struct {
 	Selected []facetValueView // selected filters, with links that remove them
 	ClearURL string
 	TypeURL  map[string]string // by record kind; string keys, so templates can index it
+	Sorts    []sortLink
 	PrevURL  string
 	NextURL  string
 	Pages    int
 }
 
+// sortLink is a link to the same search in another order.
+type sortLink struct {
+	Sort    string
+	URL     string
+	Current bool
+}
+
 type facetView struct {
 	Name   string
 	Values []facetValueView
+	// More says a value past the first eight is selected, so the list
+	// of the rest starts open.
+	More bool
 }
 
 type facetValueView struct {
@@ -276,9 +287,10 @@ func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage
 				fv.Values = append(fv.Values, facetValueView{Facet: name, Value: v, Label: s.facetLabel(name, catalog.FacetCount{Value: v}), Selected: true, URL: toggleURL(q, name, v)})
 			}
 		}
-		for _, v := range fv.Values {
+		for i, v := range fv.Values {
 			if v.Selected {
 				p.Selected = append(p.Selected, v)
+				fv.More = fv.More || i >= 8
 			}
 		}
 		if len(fv.Values) > 0 {
@@ -291,6 +303,12 @@ func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage
 		tq := withoutPage(q)
 		tq.Set("type", string(kind))
 		p.TypeURL[string(kind)] = "/search?" + tq.Encode()
+	}
+	for _, sort := range []string{catalog.SortRelevance, catalog.SortTitle, catalog.SortModified} {
+		sq := withoutPage(q)
+		sq.Set("sort", sort)
+		cur := req.Sort == sort || req.Sort == "" && sort == catalog.SortRelevance
+		p.Sorts = append(p.Sorts, sortLink{Sort: sort, URL: "/search?" + sq.Encode(), Current: cur})
 	}
 	p.Pages = int((res.Total + uint64(req.Size) - 1) / uint64(req.Size))
 	if req.Page > 1 {
