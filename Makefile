@@ -11,7 +11,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search vulncheck fuzz
+.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search vulncheck fuzz deploy-check
 
 all: build
 
@@ -139,3 +139,9 @@ loadtest-search:
 # fixtures, while a source harvests changed feeds every few seconds.
 loadtest:
 	GO=$(GO) ADDR=127.0.0.1:8099 DURATION=60s CONNS=64 sh cmd/katalog-load/loadtest.sh
+
+# deploy/Dockerfile's runtime stage run for real without a container engine
+# (static binary, empty root file system, non-root user, SIGTERM), and
+# deploy/katalog.service through systemd-analyze. Needs root.
+deploy-check:
+	deploy/check.sh
