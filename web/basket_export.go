@@ -39,10 +39,7 @@ func (s *Server) handleBasketExport(c echo.Context) error {
 	}
 	lang := pageLang(c)
 	now := s.now()
-	name := "variabelliste-" + now.UTC().Format("2006-01-02")
-	if lang == "en" {
-		name = "variable-list-" + now.UTC().Format("2006-01-02")
-	}
+	name := s.pages.msgs.t(lang, "basket.file") + "-" + now.UTC().Format("2006-01-02")
 	pub := s.publication(c)
 	var buf bytes.Buffer
 	ctype, ext := "", ""
@@ -66,10 +63,7 @@ func (s *Server) handleBasketExport(c echo.Context) error {
 			return err
 		}
 		ctype, ext = echo.MIMEApplicationJSONCharsetUTF8, ".json"
-		name += "-soknad"
-		if lang == "en" {
-			name = strings.Replace(name, "-soknad", "-application", 1)
-		}
+		name += "-" + s.pages.msgs.t(lang, "basket.file_application")
 	default:
 		return catalog.Errorf(catalog.EINVALID, "format must be csv, excel, json or application, not %q", format)
 	}

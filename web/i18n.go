@@ -139,6 +139,8 @@ func newMessages() messages {
 		"basket.noholder":          {"Uten oppgitt registerforvalter", "Utan oppgitt registerforvaltar", "No register holder given"},
 		"basket.missing":           {"Finnes ikke lenger", "Finst ikkje lenger", "No longer found"},
 		"basket.missing_help":      {"Ingen variabel har disse identifikatorene nå. Kilden kan ha fjernet dem.", "Ingen variabel har desse identifikatorane no. Kjelda kan ha fjerna dei.", "No variable has these identifiers now. The source may have removed them."},
+		"basket.file":              {"variabelliste", "variabelliste", "variable-list"},
+		"basket.file_application":  {"soknad", "soknad", "application"},
 		"basket.clear":             {"Tøm variabellisten", "Tøm variabellista", "Empty the variable list"},
 		"basket.col.dataset":       {"Datasett-ID", "Datasett-ID", "Dataset ID"},
 		"basket.col.dataset_title": {"Datasett", "Datasett", "Dataset"},

@@ -250,7 +250,7 @@ func (s *Server) handleVariablePage(c echo.Context) error {
 // accessBody returns the health data access body (HDAB) to apply to for a
 // dataset that is not public and gives no address to apply at, or nil.
 func (s *Server) accessBody(rights, requestURL string) *catalog.Agent {
-	if requestURL != "" || strings.HasSuffix(rights, "/PUBLIC") || s.pub.HDAB.Homepage == "" {
+	if requestURL != "" || rights == "" || strings.HasSuffix(rights, "/PUBLIC") || s.pub.HDAB.Homepage == "" {
 		return nil
 	}
 	return &s.pub.HDAB
