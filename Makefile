@@ -11,7 +11,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 CORPUS  ?= /tmp/katalog-corpus
 SHARED  ?= ../shared
 
-.PHONY: all build run test vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search vulncheck fuzz deploy-check
+.PHONY: all build run test browsertest browsertest-tools vet bench bench-kill corpus bench-harvest conformance conformance-export clean loadtest loadtest-search vulncheck fuzz deploy-check
 
 all: build
 
@@ -28,10 +28,38 @@ vet:
 
 # The relevance test indexes every fixture feed: too slow under the race
 # detector, so it runs on its own and prints its nDCG@10 and recall@20.
+# The browser tests come last.
 test: vet
 	$(GO) test -race -count=1 -timeout 20m -skip '^TestRelevance$$' ./...
 	$(GO) test -count=1 -run '^TestRelevance$$' -v ./search > relevance.log 2>&1; status=$$?; \
 	  grep -E '^relevance:|FAIL|floors are|not in the fixture|^ok' relevance.log; rm -f relevance.log; exit $$status
+	$(MAKE) --no-print-directory browsertest
+
+# The explorer in a browser (web/browsertest/README.md): Debian's chromium,
+# driven by playwright-core, against bin/katalog serving a few fixture feeds;
+# axe-core checks accessibility. Needs node >= 20, npm and chromium, and
+# fails without them. npm ci runs only when package.json or package-lock.json
+# is newer than node_modules. Screenshots go to web/testdata/screenshots/.
+BROWSERTEST_DIR   := web/browsertest
+BROWSERTEST_STAMP := $(BROWSERTEST_DIR)/node_modules/.package-lock.json
+CHROMIUM          ?= /usr/bin/chromium
+NPM               ?= npm
+
+browsertest: build $(BROWSERTEST_STAMP) | browsertest-tools
+	rm -rf web/testdata/screenshots
+	cd $(BROWSERTEST_DIR) && KATALOG_BIN=$(CURDIR)/bin/katalog CHROMIUM=$(CHROMIUM) \
+	  node --test --test-reporter=spec --test-concurrency=2 --test-timeout=120000 *.test.mjs
+
+browsertest-tools:
+	@command -v node >/dev/null || { echo "make browsertest: node is not installed; install Node.js 20 or later (apt-get install nodejs npm, or NodeSource's nodejs)"; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "make browsertest: node $$(node --version) is too old; the browser tests need Node.js 20 or later"; exit 1; }
+	@command -v $(NPM) >/dev/null || { echo "make browsertest: npm is not installed (apt-get install npm)"; exit 1; }
+	@test -x $(CHROMIUM) || { echo "make browsertest: no chromium at $(CHROMIUM); install Debian's chromium (apt-get install chromium) or set CHROMIUM=/path/to/chromium"; exit 1; }
+
+# npm writes node_modules/.package-lock.json on every install; it is the stamp.
+$(BROWSERTEST_STAMP): $(BROWSERTEST_DIR)/package.json $(BROWSERTEST_DIR)/package-lock.json | browsertest-tools
+	cd $(BROWSERTEST_DIR) && $(NPM) ci --no-audit --no-fund
+	@touch $@
 
 # govulncheck against the Go vulnerability database, which comes as the module
 # golang.org/x/vulndb through the module proxy (vuln.go.dev cannot be reached)
