@@ -331,6 +331,17 @@ func (s *Server) lookupBasket(ctx context.Context, b basket) (*basketList, error
 	return out, nil
 }
 
+// HasTemporal reports whether any of the variables gives its own temporal
+// coverage (the page then has a column for it).
+func (d *basketDataset) HasTemporal() bool {
+	for _, v := range d.Variables {
+		if len(v.Temporal) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // holderKey groups datasets by publisher: its IRI, else its name.
 func holderKey(a *catalog.Agent) string {
 	switch {

@@ -153,6 +153,7 @@ func newMessages() messages {
 		"ds.allvars":               {"Vis alle variablene", "Vis alle variablane", "Show every variable"},
 		"ds.notable":               {"Variabler uten tabell", "Variablar utan tabell", "Variables without a table"},
 		"suggest.hint":             {"Forslag vises mens du skriver; bruk piltastene for å velge.", "Forslag blir viste medan du skriv; bruk piltastane for å velje.", "Suggestions appear as you type; use the arrow keys to choose."},
+		"search.hits":              {"Treff", "Treff", "Results"},
 		"sort.label":               {"Sorter etter", "Sorter etter", "Sort by"},
 		"sort.relevance":           {"relevans", "relevans", "relevance"},
 		"sort.title":               {"tittel", "tittel", "title"},

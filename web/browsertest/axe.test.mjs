@@ -21,6 +21,18 @@ const pages = [
   { name: 'sources', path: '/sources' },
   { name: 'source', path: '/sources/fhi-mfr' },
   { name: 'not-found', path: '/variables/NO:SUCH' },
+  { name: 'basket-empty', path: '/basket' },
+  {
+    name: 'basket', path: '/basket',
+    prepare: async (page) => {
+      // Through the page's own context, so the list is in its cookies.
+      const res = await page.request.post(new URL('/basket', page.url()).href, { form: { op: 'add', id: 'MFR:VEKT' }, headers: { Accept: 'application/json' } });
+      if (!res.ok()) throw new Error(`POST /basket: ${res.status()} ${await res.text()}`);
+      await page.request.post(new URL('/basket', page.url()).href, { form: { op: 'add', id: 'HUNT:0000297' }, headers: { Accept: 'application/json' } });
+      await page.reload();
+    },
+  },
+  { name: 'basket-shared-en', path: '/basket?v=MFR:KJONN&v=HUNT:0000297&v=GONE:1&lang=en' },
 ];
 
 for (const p of pages) {

@@ -250,7 +250,7 @@ export async function resultCount(page) {
 // the value is what the page's URL has and the link's has not.
 export async function selectedFacets(page) {
   const current = new URL(page.url()).searchParams;
-  const hrefs = await page.locator('aside.facets a[aria-current]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const hrefs = await page.locator('aside.facets a.on').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   return hrefs.map((href) => {
     const link = new URL(href, page.url()).searchParams;
     return [...current]
