@@ -388,7 +388,7 @@ func (b *builder) correctionSynonyms(w string) []string {
 		if term == "" {
 			continue
 		}
-		near, err := b.nearTerms(f.name, term, edits)
+		near, err := b.nearTerms(f.name, term, edits, maxNearTerms)
 		if err != nil {
 			continue
 		}
@@ -546,7 +546,7 @@ func (b *builder) fuzzyQueries(w string) []query.Query {
 		if term == "" {
 			continue
 		}
-		near, err := b.nearTerms(f.name, term, edits)
+		near, err := b.nearTerms(f.name, term, edits, maxNearTerms)
 		if err != nil || len(near) == 0 {
 			continue
 		}
