@@ -3,12 +3,15 @@ package search
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/katalog/katalog/catalog"
 )
 
@@ -216,7 +219,8 @@ func inCaseOf(w, s string) string {
 
 // corrects reports whether the corrected text of a query finds records with
 // the request's type and filters, and finds every word of it wherever res,
-// the result of the text as typed, found every word: a count, without hits.
+// the result of the text as typed, found every word. It looks for one
+// record of each, without counting, scoring or reading hits.
 func (x *Index) corrects(ctx context.Context, req *catalog.SearchRequest, corrected string, res *catalog.SearchResult) (bool, error) {
 	tq, err := x.textQuery(ctx, corrected, false)
 	if catalog.ErrorCode(err) == catalog.EINVALID {
@@ -225,14 +229,9 @@ func (x *Index) corrects(ctx context.Context, req *catalog.SearchRequest, correc
 	if err != nil {
 		return false, err
 	}
-	count := *req
-	count.Size, count.Page, count.After = 1, 1, ""
-	out, err := x.search(ctx, &count, tq.q, cursor{})
-	if err != nil {
-		return false, err
-	}
-	if out.Total > 0 || tq.units < 2 {
-		return out.Total > 0, nil
+	found, err := x.finds(ctx, req, tq.q)
+	if err != nil || found || tq.units < 2 {
+		return found, err
 	}
 	if res.Total > 0 && !res.Relaxed {
 		return false, nil
@@ -240,8 +239,26 @@ func (x *Index) corrects(ctx context.Context, req *catalog.SearchRequest, correc
 	if tq, err = x.textQuery(ctx, corrected, true); err != nil {
 		return false, err
 	}
-	if out, err = x.search(ctx, &count, tq.q, cursor{}); err != nil {
+	return x.finds(ctx, req, tq.q)
+}
+
+// finds reports whether any record matches text with the request's type and
+// filters: the first match of the search, not all of them.
+func (x *Index) finds(ctx context.Context, req *catalog.SearchRequest, text query.Query) (bool, error) {
+	r, err := x.reader()
+	if err != nil {
 		return false, err
 	}
-	return out.Total > 0, nil
+	defer r.Close()
+	s, err := buildQuery(req, "", text).Searcher(ctx, r, x.idx.Mapping(), bsearch.SearcherOptions{})
+	if err != nil {
+		return false, fmt.Errorf("search: correction: %w", err)
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	dm, err := s.Next(sctx)
+	if err != nil {
+		return false, fmt.Errorf("search: correction: %w", err)
+	}
+	return dm != nil, nil
 }
