@@ -104,6 +104,11 @@ type SearchResult struct {
 	Relaxed bool
 	// QueryError is why a lenient request's query was read as plain words.
 	QueryError string
+	// Correction is the query with its misspelt words (words the index
+	// does not have, near words it has) spelt as the index knows them, ""
+	// if there is none. It is given only when it finds records with the
+	// request's type and filters.
+	Correction string
 }
 
 // SearchHit is one matching record, with what a result list shows.

@@ -79,6 +79,7 @@ func BenchmarkSearch(b *testing.B) {
 			Filters: map[string][]string{catalog.FacetPublisher: {"Folkehelseinstituttet", "Helsedirektoratet"}, catalog.FacetDatatype: {"integer"}}}},
 		{"page beyond window", catalog.SearchRequest{Query: "alder", Page: 11, Size: 20}},
 		{"by title", catalog.SearchRequest{Query: "høyde", Sort: catalog.SortTitle}},
+		{"typo", catalog.SearchRequest{Query: "blodtrykkk"}},
 	}
 	for _, bb := range benches {
 		b.Run(bb.name, func(b *testing.B) {
@@ -140,6 +141,10 @@ var corpusQueries = []struct {
 	{"clinical", catalog.SearchRequest{Query: "preeklampsi"}},
 	{"abbreviation", catalog.SearchRequest{Query: "KOLS"}},
 	{"typo", catalog.SearchRequest{Query: "hodeomkerts"}},
+	{"typo-en", catalog.SearchRequest{Query: "blood presure"}},
+	{"typo-relaxed", catalog.SearchRequest{Query: "blodtrykk hemoglobn"}},
+	{"typo-nothing", catalog.SearchRequest{Query: "svangerskapsforgiftnig"}},
+	{"nothing", catalog.SearchRequest{Query: "zzqqxx"}},
 	{"broad-en", catalog.SearchRequest{Query: "age"}},
 	{"broad-nb", catalog.SearchRequest{Query: "mor"}},
 	{"broad-nb2", catalog.SearchRequest{Query: "alder"}},

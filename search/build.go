@@ -48,6 +48,8 @@ type builder struct {
 	marks  *marks                      // what to highlight; nil while building what must not match
 	near   map[string][]nearTerm       // nearTerms by field, term and edits
 	dfas   map[string]*levenshtein.DFA // Levenshtein automata by term and edits
+	// misspelt are the plain words of the query that no text field has.
+	misspelt []misspelt
 }
 
 // unit is a part of a query that matches as one: a clause, or a run of
@@ -58,19 +60,39 @@ type unit struct {
 	alts  []alt    // synonyms of words
 }
 
-// textQuery parses text and builds its query, with the terms to
-// highlight. relaxed makes the top-level words any-of instead of all-of.
-func (x *Index) textQuery(ctx context.Context, text string, relaxed bool) (query.Query, *marks, int, error) {
+// textQuery is a query's text built for a search.
+type textQuery struct {
+	q     query.Query
+	marks *marks // what to highlight
+	units int    // the parts of the query that match as one
+	// correction is the text with its misspelt words spelt as the index
+	// knows them; "" if it has none the index knows a word near.
+	correction string
+}
+
+// textQuery parses text and builds its query, with the terms to highlight
+// and, unless relaxed, its correction. relaxed makes the top-level words
+// any-of instead of all-of.
+func (x *Index) textQuery(ctx context.Context, text string, relaxed bool) (textQuery, error) {
 	cs, err := parseQuery(text)
 	if err != nil {
-		return nil, nil, 0, err
+		return textQuery{}, err
 	}
 	b := &builder{x: x, ctx: ctx, marks: newMarks()}
 	defer b.close()
 	units := x.units(cs)
 	b.single = len(units) == 1 && len(units[0].words) == 1
 	q, err := b.combine(units, true, relaxed)
-	return q, b.marks, len(units), err
+	if err != nil {
+		return textQuery{}, err
+	}
+	out := textQuery{q: q, marks: b.marks, units: len(units)}
+	if !relaxed {
+		if out.correction, err = b.correction(text); err != nil {
+			return textQuery{}, err
+		}
+	}
+	return out, nil
 }
 
 func (b *builder) close() {
@@ -197,12 +219,22 @@ func (b *builder) unitQuery(u unit) (query.Query, error) {
 	}
 	var parts []query.Query
 	for _, w := range u.words {
-		q, err := b.wordQuery(w)
+		q, known, err := b.wordQuery(w)
 		if err != nil {
 			return nil, err
 		}
-		if q != nil {
-			parts = append(parts, q)
+		if q == nil {
+			continue
+		}
+		parts = append(parts, q)
+		// A word of a synonym is spelt as the word lists spell it; a word
+		// that must not match is left as it is.
+		if !known && len(u.words) == 1 && len(u.alts) == 0 && b.marks != nil {
+			at := u.col - 1
+			if u.occur != occurDefault {
+				at++ // after the + or -
+			}
+			b.misspelt = append(b.misspelt, misspelt{word: w, at: at})
 		}
 	}
 	var q query.Query
@@ -272,8 +304,9 @@ func fieldsOf(prefix string) []textField {
 
 // wordQuery matches one word typed by a user: as a variable name or
 // identifier, in every text field by that field's analysis, as the title of
-// a dataset, and, when the index does not know it, by near spellings.
-func (b *builder) wordQuery(w string) (query.Query, error) {
+// a dataset, and, when the index does not know it, by near spellings. known
+// says whether a text field has the word; the query is nil for a stop word.
+func (b *builder) wordQuery(w string) (query.Query, bool, error) {
 	var any []query.Query
 	nameBoost := float64(boostNameWord)
 	if b.single {
@@ -295,18 +328,18 @@ func (b *builder) wordQuery(w string) (query.Query, error) {
 		if !known {
 			n, err := b.count(f.name, terms)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			known = n > 0
 		}
 	}
 	if len(any) == 2 && !knownName(w) {
-		return nil, nil // a stop word in every language
+		return nil, true, nil // a stop word in every language
 	}
 	any = append(any, b.publisherQuery(w))
 	ds, err := b.datasetsNamed(w)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, id := range ds {
 		any = append(any, boosted(termQuery(catalog.FacetDataset, id), boostDataset))
@@ -325,7 +358,7 @@ func (b *builder) wordQuery(w string) (query.Query, error) {
 		// whose titles have the titles of the variables it names.
 		titles, err := b.titlesNamed(w)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		for _, t := range titles {
 			if q := b.allWords(textFields(), t, boostNamedTitle); q != nil {
@@ -333,7 +366,7 @@ func (b *builder) wordQuery(w string) (query.Query, error) {
 			}
 		}
 	}
-	return bleve.NewDisjunctionQuery(any...), nil
+	return bleve.NewDisjunctionQuery(any...), known, nil
 }
 
 // maxNamedTitles caps how many titles of variables a name query borrows.
@@ -388,7 +421,7 @@ func (b *builder) correctionSynonyms(w string) []string {
 		if term == "" {
 			continue
 		}
-		near, err := b.nearTerms(f.name, term, edits)
+		near, err := b.nearTerms(f.name, term, edits, maxNearTerms)
 		if err != nil {
 			continue
 		}
@@ -546,7 +579,7 @@ func (b *builder) fuzzyQueries(w string) []query.Query {
 		if term == "" {
 			continue
 		}
-		near, err := b.nearTerms(f.name, term, edits)
+		near, err := b.nearTerms(f.name, term, edits, maxNearTerms)
 		if err != nil || len(near) == 0 {
 			continue
 		}

@@ -45,6 +45,7 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 		Source:    ds.Source,
 	}
 	var title, desc catalog.Text
+	var written []string // the texts that corrections take their words from
 	langs := map[string]bool{}
 	if v := d.Variable; v != nil {
 		hit.Type, hit.Identifier, hit.IRI, hit.Name = catalog.KindVariable, v.Identifier, v.IRI, v.Name
@@ -67,6 +68,7 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 			for _, c := range d.CodeList.Codes {
 				for l, s := range c.Label {
 					codes[langField(l)] = append(codes[langField(l)], s)
+					written = append(written, s)
 				}
 				if c.Notation != "" {
 					codes["other"] = append(codes["other"], c.Notation)
@@ -87,9 +89,11 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 			kw = append(kw, words...)
 		}
 		f[fieldKeywords] = strings.Join(kw, "\n")
+		written = append(written, kw...)
 	}
 	addText(f, fieldTitle, title, langs)
 	addText(f, fieldDescription, desc, langs)
+	written = append(append(written, textValues(title)...), textValues(desc)...)
 	f[fieldType] = string(hit.Type)
 	f[fieldIdentifier] = hit.Identifier
 	f[fieldSortTitle] = strings.ToLower(firstNonEmpty(title.String(), hit.Name, hit.Identifier))
@@ -99,7 +103,9 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	f[fieldSuggest] = suggestKeys(title, hit.Name)
 	if p := ds.Publisher; p != nil {
 		f[fieldPublisher] = strings.Join(append(textValues(p.Name), hit.Publisher.Name), "\n")
+		written = append(written, textValues(p.Name)...)
 	}
+	f[fieldSpelling] = strings.Join(written, "\n")
 	facets := map[string][]string{
 		catalog.FacetPublisher:    nonEmpty(hit.Publisher.Name),
 		catalog.FacetDataset:      nonEmpty(ds.Identifier),

@@ -51,11 +51,11 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("parseQuery(%q) = %s, which reads back as %s", text, written, got)
 		}
 		for _, relaxed := range []bool{false, true} {
-			q, _, _, err := x.textQuery(ctx, text, relaxed)
+			tq, err := x.textQuery(ctx, text, relaxed)
 			if err != nil {
 				t.Fatalf("textQuery(%q, relaxed %v) = %v; want a query", text, relaxed, err)
 			}
-			if vq, ok := q.(query.ValidatableQuery); ok {
+			if vq, ok := tq.q.(query.ValidatableQuery); ok {
 				if err := vq.Validate(); err != nil {
 					t.Fatalf("textQuery(%q, relaxed %v) built an invalid Bleve query: %v", text, relaxed, err)
 				}

@@ -10,7 +10,7 @@ import (
 // mappingVersion changes whenever the index mapping or the document shape
 // changes; an index with another version is rebuilt from the store. The
 // lexicon's version is part of it, since the analyzers use its word lists.
-var mappingVersion = "7." + lexiconVersion()
+var mappingVersion = "8." + lexiconVersion()
 
 func lexiconVersion() string {
 	lex, err := lexicon.Default()
@@ -50,6 +50,7 @@ const (
 	fieldKeywords    = "keywords"
 	fieldPublisher   = "publisher_text" // the publisher's name, analysed
 	fieldSuggest     = "suggest"        // titles and the name, lowercased, for suggestions
+	fieldSpelling    = "spelling"       // the words of the texts and publisher as written, lowercased, for corrections
 	fieldCodeList    = "code_list"      // a variable's code list IRI
 	fieldSortTitle   = "sort_title"
 	fieldModified    = "modified"
@@ -96,6 +97,7 @@ func newMapping() mapping.IndexMapping {
 		kw(facet)
 	}
 	text(fieldKeywords, analyzerOther, false)
+	text(fieldSpelling, analyzerOther, false)
 	text(fieldPublisher, analyzerOther, false)
 	for _, l := range textLanguages() {
 		text(fieldTitle+l.suffix, l.analyzer, true)

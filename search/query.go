@@ -58,35 +58,44 @@ func (x *Index) Search(ctx context.Context, req *catalog.SearchRequest) (*catalo
 		cached.Took = time.Since(start)
 		return cached, nil
 	}
-	var tq query.Query
-	var hl *marks
-	units := 0
+	var tq textQuery
 	queryError, text := "", req.Query
 	if strings.TrimSpace(text) != "" {
-		tq, hl, units, err = x.textQuery(ctx, text, false)
+		tq, err = x.textQuery(ctx, text, false)
 		if err != nil && req.Lenient && catalog.ErrorCode(err) == catalog.EINVALID {
 			queryError, text = catalog.ErrorMessage(err), plainWords(text)
-			tq, hl, units, err = x.textQuery(ctx, text, false)
+			tq, err = x.textQuery(ctx, text, false)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	out, err := x.search(ctx, req, tq, cur)
+	out, err := x.search(ctx, req, tq.q, cur)
 	if err != nil {
 		return nil, err
 	}
-	if out.Total == 0 && units > 1 {
+	if out.Total == 0 && tq.units > 1 {
 		// No record has every word: show those with some of them.
-		if tq, hl, _, err = x.textQuery(ctx, text, true); err != nil {
+		relaxed, err := x.textQuery(ctx, text, true)
+		if err != nil {
 			return nil, err
 		}
-		if out, err = x.search(ctx, req, tq, cur); err != nil {
+		tq.q, tq.marks = relaxed.q, relaxed.marks
+		if out, err = x.search(ctx, req, tq.q, cur); err != nil {
 			return nil, err
 		}
 		out.Relaxed = true
 	}
-	x.highlightHits(hl, out.Hits)
+	if tq.correction != "" {
+		ok, err := x.corrects(ctx, req, tq.correction, out)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out.Correction = tq.correction
+		}
+	}
+	x.highlightHits(tq.marks, out.Hits)
 	out.QueryError = queryError
 	x.cache.put(key, gen, out)
 	res := *out

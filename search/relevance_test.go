@@ -194,6 +194,38 @@ func TestRelevance(t *testing.T) {
 	if n < floor.NDCG10 || r < floor.Recall20 {
 		t.Errorf("nDCG@10 %.3f, recall@20 %.3f; the floors are %.3f and %.3f (fixtures/relevance/floors.json)", n, r, floor.NDCG10, floor.Recall20)
 	}
+	t.Run("corrections", func(t *testing.T) { checkFixtureCorrections(t, x) })
+}
+
+// checkFixtureCorrections checks the spelling corrections of misspelt
+// queries over the fixture feeds (the corpus of the search tests is too
+// small to tell the most frequent of several near words).
+func checkFixtureCorrections(t *testing.T, x *search.Index) {
+	tests := []struct{ query, want string }{
+		{"blodtrykkk", "blodtrykk"},
+		{"hemoglobn", "hemoglobin"},
+		{"diabetis", "diabetes"}, // not diabetic, nearer but rarer
+		{"blood presure", "blood pressure"},
+		{"svangerskapsforgiftnig", "svangerskapsforgiftning"}, // no record as typed
+		{"blodtrykk hemoglobn", "blodtrykk hemoglobin"},
+		{"folkehelseinstitutet", "folkehelseinstituttet"}, // a publisher
+		{"røykke", "røyke"},                               // finds røyking too; røykte is written more often
+		{"hodeomkrets", ""},
+		{"SVLEN", ""},
+		{"E11", ""},
+		{"zzqqxx", ""},
+	}
+	for _, tt := range tests {
+		req := catalog.SearchRequest{Query: tt.query}
+		res, err := x.Search(context.Background(), &req)
+		if err != nil {
+			t.Errorf("Search(%q) = %v", tt.query, err)
+			continue
+		}
+		if res.Correction != tt.want {
+			t.Errorf("Search(%q): correction %q; want %q", tt.query, res.Correction, tt.want)
+		}
+	}
 }
 
 func first(ss []string, n int) []string { return ss[:min(n, len(ss))] }

@@ -163,6 +163,13 @@ func newMessages() messages {
 		"facet.remove":             {"Fjern filteret", "Fjern filteret", "Remove the filter"},
 		"suggest.count":            {"forslag", "forslag", "suggestions"},
 		"footer.about":             {"Katalog viser metadata som registerforvalterne selv publiserer.", "Katalog viser metadata som registerforvaltarane sjølve publiserer.", "Katalog shows the metadata that register holders publish themselves."},
+		"search.did_you_mean":      {"Mente du", "Meinte du", "Did you mean"},
+		"search.drop_title":        {"Uten ett av filtrene", "Utan eitt av filtra", "Without one of the filters"},
+		"search.drop":              {"Fjern", "Fjern", "Remove"},
+		"search.tips":              {"Tips", "Tips", "Tips"},
+		"search.tip_spelling":      {"Sjekk stavemåten.", "Sjekk stavemåten.", "Check the spelling."},
+		"search.tip_fewer":         {"Bruk færre eller mer generelle ord.", "Bruk færre eller meir generelle ord.", "Use fewer or more general words."},
+		"search.tip_other":         {"Prøv et synonym, ordet på engelsk eller variabelnavnet (for eksempel SVLEN).", "Prøv eit synonym, ordet på engelsk eller variabelnamnet (til dømes SVLEN).", "Try a synonym, the word in Norwegian or the variable name (for example SVLEN)."},
 	}
 }
 

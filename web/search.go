@@ -27,6 +27,9 @@ type searchResponse struct {
 	Next string `json:"next,omitempty"`
 	// Relaxed says no record had every word, so the hits have some.
 	Relaxed bool `json:"relaxed,omitempty"`
+	// DidYouMean is the query with its misspelt words corrected, absent
+	// when there is none.
+	DidYouMean string `json:"did_you_mean,omitempty"`
 }
 
 type searchHit struct {
@@ -60,12 +63,13 @@ func (s *Server) handleSearch(c echo.Context) error {
 		return err
 	}
 	out := searchResponse{
-		Total:   res.Total,
-		TookMS:  float64(res.Took.Microseconds()) / 1000,
-		Hits:    make([]searchHit, 0, len(res.Hits)),
-		Facets:  make(map[string][]facetCount, len(res.Facets)),
-		Next:    res.Next,
-		Relaxed: res.Relaxed,
+		Total:      res.Total,
+		TookMS:     float64(res.Took.Microseconds()) / 1000,
+		Hits:       make([]searchHit, 0, len(res.Hits)),
+		Facets:     make(map[string][]facetCount, len(res.Facets)),
+		Next:       res.Next,
+		Relaxed:    res.Relaxed,
+		DidYouMean: res.Correction,
 	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, apiHit(h))
@@ -169,6 +173,12 @@ type searchPage struct {
 	PrevURL  string
 	NextURL  string
 	Pages    int
+	// CorrectionURL is the search for the query with its misspelt words
+	// corrected (Res.Correction), with the same filters; "" if none.
+	CorrectionURL string
+	// DropFilters are, when nothing is found, the facets with a selection
+	// and what the search finds without each.
+	DropFilters []dropFilter
 }
 
 // sortLink is a link to the same search in another order.
@@ -177,6 +187,19 @@ type sortLink struct {
 	URL     string
 	Current bool
 }
+
+// dropFilter is a facet's selection and how many results the search has
+// without it.
+type dropFilter struct {
+	Facet  string
+	Values []facetValueView
+	URL    string // the search without this facet's selection
+	Count  uint64
+}
+
+// maxDropFilters caps the facets a search that found nothing is counted
+// without, one search each.
+const maxDropFilters = 5
 
 type facetView struct {
 	Name   string
@@ -223,6 +246,9 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	page, err := s.searchPage(c, q, 0)
 	if err != nil {
+		return err
+	}
+	if err := s.searchHelp(c, q, page); err != nil {
 		return err
 	}
 	title := q.Get("q")
@@ -318,6 +344,59 @@ func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage
 		p.NextURL = pageURL(q, req.Page+1)
 	}
 	return p, nil
+}
+
+// searchHelp adds to a search page the link to the corrected query, and,
+// when nothing was found, what the search finds without each facet's
+// selection (of the first maxDropFilters facets with one): one search each,
+// of one hit.
+func (s *Server) searchHelp(c echo.Context, q url.Values, p *searchPage) error {
+	if fixed := p.Res.Correction; fixed != "" {
+		nq := withoutCursor(q)
+		nq.Set("q", fixed)
+		p.CorrectionURL = "/search?" + nq.Encode()
+	}
+	if p.Res.Total > 0 {
+		return nil
+	}
+	for _, name := range catalog.FacetNames() {
+		if len(p.Req.Filters[name]) == 0 {
+			continue
+		}
+		if len(p.DropFilters) == maxDropFilters {
+			break
+		}
+		req := *p.Req
+		req.Filters = map[string][]string{}
+		for f, vs := range p.Req.Filters {
+			if f != name {
+				req.Filters[f] = vs
+			}
+		}
+		req.Page, req.Size, req.After = 1, 1, ""
+		res, err := s.index.Search(c.Request().Context(), &req)
+		if err != nil {
+			return err
+		}
+		d := dropFilter{Facet: name, Count: res.Total}
+		for _, v := range p.Selected {
+			if v.Facet == name {
+				d.Values = append(d.Values, v)
+			}
+		}
+		nq := withoutCursor(q)
+		nq.Del(name)
+		d.URL = "/search?" + nq.Encode()
+		p.DropFilters = append(p.DropFilters, d)
+	}
+	return nil
+}
+
+// withoutCursor returns q without its page, cursor and language.
+func withoutCursor(q url.Values) url.Values {
+	nq := withoutPage(q)
+	nq.Del("after")
+	return nq
 }
 
 // toggleURL returns the search URL with one facet value selected or not.
