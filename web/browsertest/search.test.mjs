@@ -127,3 +127,32 @@ async function assertChips(page, values) {
     assert.ok(chips.some((c) => c.includes(v)), `no chip names ${v}: ${JSON.stringify(chips)}`);
   }
 }
+
+test('no results: did you mean, and the filters to drop with their counts', async () => {
+  const { page, problems, context } = await newPage(env);
+  // A misspelling the index can correct.
+  await page.goto(`${env.url}/search?q=${encodeURIComponent('hemoglobn')}`);
+  const dym = page.locator('a', { hasText: 'Mente du' });
+  await dym.waitFor();
+  await screenshot(page, 'search-did-you-mean');
+  await Promise.all([page.waitForURL(/q=/), dym.click()]);
+  const corrected = new URL(page.url()).searchParams.get('q');
+  assert.equal(corrected, 'hemoglobin');
+  assert.ok(await resultCount(page) > 0, `the corrected search «${corrected}» finds something`);
+
+  // Two filters that together find nothing: each drop link says what it finds.
+  await page.goto(`${env.url}/search?q=vekt&publisher=Folkehelseinstituttet&dataset=${encodeURIComponent('DK:lmdb')}`);
+  assert.equal(await resultCount(page), 0);
+  const drops = page.locator('ul.drop li');
+  assert.equal(await drops.count(), 2, 'one drop link per filtered facet');
+  for (let i = 0; i < 2; i++) {
+    const text = await drops.nth(i).innerText();
+    const want = Number(/:\s*(\d+)\s+treff\s*$/.exec(text)?.[1]);
+    const href = await drops.nth(i).locator('a').getAttribute('href');
+    const params = Object.fromEntries([...new URL(href, page.url()).searchParams].filter(([k]) => k !== 'type'));
+    assert.equal(await apiTotal(env, { ...params, type: 'variable' }), want, `${text}: the count is what the search without that filter finds`);
+  }
+  await screenshot(page, 'search-drop-filters');
+  assertClean(problems);
+  await context.close();
+});
