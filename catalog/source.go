@@ -32,6 +32,10 @@ type SourceLimits struct {
 	// AllowHosts are hosts besides the source URL's own that paging and
 	// redirect links may lead to.
 	AllowHosts []string `json:"allow_hosts,omitempty"`
+	// MaxValuesPerProperty bounds the values of one property of one
+	// subject in the feed (a dataset's keywords, a table's columns); a
+	// feed that has more fails its run as it is read.
+	MaxValuesPerProperty int `json:"max_values_per_property,omitempty"`
 }
 
 // SourceState is what the harvester remembers about a source between runs.

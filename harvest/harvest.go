@@ -83,12 +83,16 @@ func (h *Harvester) validator(src *catalog.Source) (*validate.Validator, error) 
 	return v, nil
 }
 
-// Defaults of the limits of a run.
+// Defaults of the limits of a run. DefaultMaxValuesPerProperty is far
+// above any real feed's (the fixtures' largest is a table of 2,922
+// columns) and far below what takes a run minutes and gigabytes (a million
+// keywords of one dataset, or a million columns of one table).
 const (
-	DefaultMaxBytes       = 200 << 20
-	DefaultMaxPages       = 1000
-	DefaultTimeout        = 30 * time.Minute
-	DefaultMaxRemoveShare = 0.5
+	DefaultMaxBytes             = 200 << 20
+	DefaultMaxPages             = 1000
+	DefaultTimeout              = 30 * time.Minute
+	DefaultMaxRemoveShare       = 0.5
+	DefaultMaxValuesPerProperty = 100_000
 )
 
 // indexBatch is how many documents go to the index at a time.
@@ -101,6 +105,7 @@ type resolvedLimits struct {
 	timeout        time.Duration
 	maxRemoveShare float64 // 0: no guard
 	allowHosts     []string
+	maxValues      int // of one property of one subject
 }
 
 func (h *Harvester) limits(src *catalog.Source) resolvedLimits {
@@ -118,6 +123,7 @@ func (h *Harvester) limits(src *catalog.Source) resolvedLimits {
 		maxPages:   int(pick(int64(src.Limits.MaxPages), int64(h.Defaults.MaxPages), DefaultMaxPages)),
 		timeout:    time.Duration(pick(int64(src.Limits.Timeout), int64(h.Defaults.Timeout), int64(DefaultTimeout))),
 		allowHosts: append(append([]string{}, h.Defaults.AllowHosts...), src.Limits.AllowHosts...),
+		maxValues:  int(pick(int64(src.Limits.MaxValuesPerProperty), int64(h.Defaults.MaxValuesPerProperty), DefaultMaxValuesPerProperty)),
 	}
 	switch share := src.Limits.MaxRemoveShare; {
 	case share < 0:

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -586,4 +587,165 @@ func TestHostileGzipBomb(t *testing.T) {
 			h.checkKept(t)
 		})
 	}
+}
+
+// manyValues returns the good catalogue followed by one statement that
+// gives subject n values of property: each value is what value appends
+// for its number (a Turtle term; prefix is declared first).
+func manyValues(good []byte, prefix, subject, property string, n int, value func([]byte, int) []byte) []byte {
+	b := append([]byte{}, good...)
+	b = append(b, "\n"+prefix+"\n<"+subject+"> <"+property+">"...)
+	for i := range n {
+		if i > 0 {
+			b = append(b, " ,"...)
+		}
+		b = append(b, "\n  "...)
+		b = value(b, i)
+	}
+	return append(b, " .\n"...)
+}
+
+// keywordValue is the i-th keyword, "k<i>"; columnValue the i-th column,
+// v:C<i>.
+func keywordValue(b []byte, i int) []byte {
+	return append(strconv.AppendInt(append(b, `"k`...), int64(i), 10), '"')
+}
+
+func columnValue(b []byte, i int) []byte {
+	return strconv.AppendInt(append(b, "v:C"...), int64(i), 10)
+}
+
+// A million values of one property of one subject: keywords of a dataset,
+// columns of a table, and the columns as an RDF list. Read whole, such a
+// feed took minutes and gigabytes (docs/benchmarks.md); the default
+// max_values_per_property (100,000) stops the read at the value past it,
+// and the run fails in under a second, saying which subject, which
+// property, the limit and the key that raises it, having held no more than
+// that many values. The good copy stays. Under the race detector the
+// feeds have 20,000 values and the source a limit of 2,000, so that the
+// test takes seconds there too; `go test ./harvest` runs the million.
+func TestHostileManyValues(t *testing.T) {
+	const (
+		fodsel  = "https://register.example.no/dataset/fodsel"
+		table   = fodsel + "/table/main"
+		keyword = "http://www.w3.org/ns/dcat#keyword"
+		column  = "http://www.w3.org/ns/csvw#column"
+	)
+	n, limits, limit := 1_000_000, catalog.SourceLimits{}, DefaultMaxValuesPerProperty
+	if raceEnabled {
+		n, limits.MaxValuesPerProperty = 20_000, 2_000
+		limit = limits.MaxValuesPerProperty
+	}
+	good := readTestdata(t, "formats/catalog.ttl")
+	const columns = "@prefix v: <" + fodsel + "/variable/> ."
+	hint := " (set max_values_per_property for the source to allow more)"
+	cases := []struct {
+		name string
+		body []byte
+		want string
+	}{
+		{"keywords of a dataset", manyValues(good, "", fodsel, keyword, n, keywordValue),
+			fmt.Sprintf("read turtle feed: <%s> has more than %d values of <%s>, the limit for one property of one subject", fodsel, limit, keyword) + hint},
+		{"columns of a table", manyValues(good, columns, table, column, n, columnValue),
+			fmt.Sprintf("read turtle feed: <%s> has more than %d values of <%s>, the limit for one property of one subject", table, limit, column) + hint},
+		// A list is read as the values of the property that points to it.
+		{"columns of a table in an RDF list", manyValues(good, columns, table, column, 1, func(b []byte, _ int) []byte {
+			b = append(b, '(')
+			for i := range n {
+				b = columnValue(append(b, ' '), i)
+			}
+			return append(b, " )"...)
+		}),
+			fmt.Sprintf("read turtle feed: an RDF list has more than %d members (one of them is <%s/variable/C%d>), the limit for the values of one property of one subject", limit, fodsel, limit-1) + hint},
+	}
+	h := newHostile(t, good, "text/turtle", limits)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h.srv.serveBody("text/turtle", c.body)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			run := h.run(t)
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			allocated := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%d values, %d bytes: run %s in %v, %d MB allocated: %s", n, len(c.body), run.Status, elapsed.Round(time.Millisecond), allocated>>20, run.Error)
+			checkFailed(t, run, c.want)
+			// The run holds the body, read whole (a few times its size,
+			// as it grows), and a graph of the values up to the limit:
+			// not a graph of the million.
+			if most := uint64(4*len(c.body)) + 128<<20; allocated > most {
+				t.Errorf("the run allocated %d MB; want no more than %d MB", allocated>>20, most>>20)
+			}
+			h.checkKept(t)
+		})
+	}
+}
+
+// max_values_per_property comes from the source, else from the defaults,
+// and counts the values of all pages together.
+func TestHostileManyValuesLimits(t *testing.T) {
+	const fodsel = "https://register.example.no/dataset/fodsel"
+	const keyword = "http://www.w3.org/ns/dcat#keyword"
+	good := readTestdata(t, "formats/catalog.ttl")
+	keywords := func(n int) []byte { return manyValues(good, "", fodsel, keyword, n, keywordValue) } // and the good feed's 2
+	refused := func(limit int) string {
+		return fmt.Sprintf("read turtle feed: <%s> has more than %d values of <%s>", fodsel, limit, keyword)
+	}
+	h := newHostile(t, good, "text/turtle", catalog.SourceLimits{})
+	h.h.Defaults.MaxValuesPerProperty = 1000
+	setLimit := func(t *testing.T, max int) {
+		t.Helper()
+		src, err := h.store.FindSource(context.Background(), "reg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Limits.MaxValuesPerProperty = max
+		if err := h.store.PutSource(context.Background(), src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("the defaults' limit", func(t *testing.T) {
+		h.srv.serveBody("text/turtle", keywords(999))
+		checkFailed(t, h.run(t), refused(1000), "set max_values_per_property for the source")
+		h.checkKept(t)
+	})
+	t.Run("the source's limit over the defaults'", func(t *testing.T) {
+		setLimit(t, 2000)
+		h.srv.serveBody("text/turtle", keywords(1999))
+		checkFailed(t, h.run(t), refused(2000))
+		h.checkKept(t)
+		h.srv.serveBody("text/turtle", keywords(1998))
+		if run := h.run(t); run.Status != catalog.RunOK || run.Stats.Updated != 1 {
+			t.Fatalf("run with 2,000 keywords = %s %q %+v; want ok under the source's limit of 2,000, with TEST:FODSEL updated", run.Status, run.Error, run.Stats)
+		}
+		d, err := h.store.FindDatasetByID(context.Background(), "TEST:FODSEL")
+		if n := len(d.Keywords["nb"]) + len(d.Keywords[catalog.LangUndetermined]) + len(d.Keywords["en"]); err != nil || n != 2000 {
+			t.Errorf("TEST:FODSEL has %d keywords (%v); want 2,000", n, err)
+		}
+	})
+	t.Run("values on two pages", func(t *testing.T) {
+		setLimit(t, 1000)
+		half := manyValues(nil, "", fodsel, keyword, 600, keywordValue)
+		h.srv.serve(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/turtle")
+			if r.URL.Query().Get("page") == "2" {
+				w.Write(half)
+				return
+			}
+			w.Write(good)
+			fmt.Fprintf(w, "\n<%[1]s/feed> a <http://www.w3.org/ns/hydra/core#PartialCollectionView> ; <http://www.w3.org/ns/hydra/core#next> <%[1]s/feed?page=2> .\n%s", h.srv.URL, half)
+		})
+		checkFailed(t, h.run(t), "page 2: "+refused(1000))
+	})
+	t.Run("the validation service", func(t *testing.T) {
+		_, err := h.h.ValidateFeed(context.Background(), bytes.NewReader(keywords(999)), "text/turtle", "")
+		want := fmt.Sprintf("the feed is too large to validate: <%s> has more than 1000 values of <%s>, the limit for one property of one subject (max_values_per_property)", fodsel, keyword)
+		if catalog.ErrorCode(err) != catalog.EINVALID || catalog.ErrorMessage(err) != want {
+			t.Errorf("ValidateFeed(1,001 keywords) = %v (%s); want %s %q", err, catalog.ErrorCode(err), catalog.EINVALID, want)
+		}
+		if _, err := h.h.ValidateFeed(context.Background(), bytes.NewReader(keywords(998)), "text/turtle", ""); err != nil {
+			t.Errorf("ValidateFeed(1,000 keywords) = %v; want a report", err)
+		}
+	})
 }

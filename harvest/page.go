@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -85,6 +86,7 @@ func (h *Harvester) readFeed(ctx context.Context, src *catalog.Source, limits re
 		}
 		if out.graph == nil {
 			out.graph = dcat.NewGraph()
+			out.graph.MaxValues = limits.maxValues
 		}
 		h.progress(Progress{Source: src.Name, Phase: PhaseFetch, Bytes: run.Bytes, Pages: run.Pages})
 		links, err := h.parsePage(ctx, src, pg, out.graph, run)
@@ -201,6 +203,9 @@ func (h *Harvester) parsePage(ctx context.Context, src *catalog.Source, pg *page
 		}
 		return g.Add(t)
 	})
+	if tooMany := (*dcat.TooManyValuesError)(nil); errors.As(err, &tooMany) {
+		return nil, fmt.Errorf("read %s feed: %w (set max_values_per_property for the source to allow more)", format, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s feed: %w", format, err)
 	}
@@ -269,7 +274,8 @@ func (h *Harvester) ValidateFeed(ctx context.Context, r io.Reader, contentType, 
 	if err != nil {
 		return nil, err
 	}
-	max := h.limits(&catalog.Source{}).maxBytes
+	limits := h.limits(&catalog.Source{})
+	max := limits.maxBytes
 	body, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("read the feed: %w", err)
@@ -288,10 +294,14 @@ func (h *Harvester) ValidateFeed(ctx context.Context, r io.Reader, contentType, 
 		return nil, catalog.Errorf(catalog.EINVALID, "%v", err)
 	}
 	g := dcat.NewGraph()
+	g.MaxValues = limits.maxValues
 	opts := rdf.Options{Base: "https://katalog.invalid/validate", Relative: g.NoteRelative}
 	if err := rdf.Parse(&ctxReader{ctx: ctx, r: bytes.NewReader(body)}, format, opts, g.Add); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if tooMany := (*dcat.TooManyValuesError)(nil); errors.As(err, &tooMany) {
+			return nil, catalog.Errorf(catalog.EINVALID, "the feed is too large to validate: %v (max_values_per_property)", err)
 		}
 		return nil, catalog.Errorf(catalog.EINVALID, "the feed is not valid %s: %v", format, err)
 	}

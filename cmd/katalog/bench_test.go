@@ -24,6 +24,9 @@ func fixtureApp(tb testing.TB) *app {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The embedded configuration reads the working directory's feeds: here
+	// the repository root's.
+	cfg.FileRoots = []string{cfg.BaseDir}
 	a, err := openApp(context.Background(), cfg, tb.TempDir(), newLogger(io.Discard))
 	if err != nil {
 		tb.Fatal(err)

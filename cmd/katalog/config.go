@@ -127,6 +127,9 @@ type limitsConfig struct {
 	Timeout        string   `yaml:"timeout"`
 	MaxRemoveShare *float64 `yaml:"max_remove_share"`
 	AllowHosts     []string `yaml:"allow_hosts"`
+	// MaxValuesPerProperty bounds the values of one property of one
+	// subject (a dataset's keywords, a table's columns).
+	MaxValuesPerProperty int `yaml:"max_values_per_property"`
 }
 
 // loadConfig reads the configuration at path, or the embedded default when
@@ -235,7 +238,7 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	seen := map[string]int{}
 	for _, node := range fc.Sources {
 		var sc sourceConfig
-		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher", "profile", "max_bytes", "max_pages", "timeout", "max_remove_share", "allow_hosts", "health_categories"); err != nil {
+		if err := knownKeys(&node, "name", "url", "format", "schedule", "publisher", "profile", "max_bytes", "max_pages", "timeout", "max_remove_share", "allow_hosts", "max_values_per_property", "health_categories"); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := node.Decode(&sc); err != nil {
@@ -436,6 +439,10 @@ func parseLimits(c limitsConfig) (catalog.SourceLimits, error) {
 		}
 	}
 	l.AllowHosts = c.AllowHosts
+	if c.MaxValuesPerProperty < 0 {
+		return l, &limitError{"max_values_per_property", fmt.Sprintf("max_values_per_property must be 1 or more, not %d", c.MaxValuesPerProperty)}
+	}
+	l.MaxValuesPerProperty = c.MaxValuesPerProperty
 	return l, nil
 }
 

@@ -26,6 +26,7 @@ sources:
     timeout: 2m
     max_remove_share: 0.2
     allow_hosts: [cdn.example.org]
+    max_values_per_property: 5000
     profile: healthdcat-ap
   - name: local
     url: file:feeds/x.ttl
@@ -35,19 +36,20 @@ profile: dcat-ap-no
 file_roots: [feeds, /srv/feeds]
 workers: 3
 max_bytes: "1GB"
+max_values_per_property: 250_000
 `), "k.yaml", "/base")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []catalog.Source{
 		{Name: "fhi-mfr", URL: "https://example.org/feed.ttl", Format: "turtle", Schedule: "0 3 * * *", Publisher: "Folkehelseinstituttet", Profile: "healthdcat-ap",
-			Limits: catalog.SourceLimits{MaxBytes: 10 << 20, MaxPages: 50, Timeout: 2 * time.Minute, MaxRemoveShare: share, AllowHosts: []string{"cdn.example.org"}}},
+			Limits: catalog.SourceLimits{MaxBytes: 10 << 20, MaxPages: 50, Timeout: 2 * time.Minute, MaxRemoveShare: share, AllowHosts: []string{"cdn.example.org"}, MaxValuesPerProperty: 5000}},
 		{Name: "local", URL: "file:feeds/x.ttl", Format: "auto", Schedule: "1h", Limits: catalog.SourceLimits{MaxRemoveShare: -1}},
 	}
 	if !reflect.DeepEqual(cfg.Sources, want) || cfg.AdminTokenEnv != "KATALOG_ADMIN_TOKEN" {
 		t.Errorf("parseConfig sources = %+v; want %+v", cfg.Sources, want)
 	}
-	if !reflect.DeepEqual(cfg.FileRoots, []string{"/base/feeds", "/srv/feeds"}) || cfg.Workers != 3 || cfg.Defaults.MaxBytes != 1<<30 || cfg.BaseDir != "/base" || cfg.Profile != "dcat-ap-no" {
+	if !reflect.DeepEqual(cfg.FileRoots, []string{"/base/feeds", "/srv/feeds"}) || cfg.Workers != 3 || cfg.Defaults.MaxBytes != 1<<30 || cfg.Defaults.MaxValuesPerProperty != 250_000 || cfg.BaseDir != "/base" || cfg.Profile != "dcat-ap-no" {
 		t.Errorf("parseConfig = roots %v, workers %d, defaults %+v, base %s", cfg.FileRoots, cfg.Workers, cfg.Defaults, cfg.BaseDir)
 	}
 }
@@ -72,6 +74,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"timeout", "sources:\n  - name: a\n    url: http://x\n    timeout: soon\n", "timeout"},
 		{"share", "sources:\n  - name: a\n    url: http://x\n    max_remove_share: 1.5\n", "max_remove_share"},
 		{"host", "sources:\n  - name: a\n    url: http://x\n    allow_hosts: [\"http://x/\"]\n", "allow_hosts"},
+		{"values negative", "sources:\n  - name: a\n    url: http://x\n    max_values_per_property: -1\n", `line 2: source "a": max_values_per_property must be 1 or more, not -1`},
+		{"values not a number", "sources:\n  - name: a\n    url: http://x\n    max_values_per_property: many\n", "cannot unmarshal !!str `many` into int"},
 		{"workers", "workers: -1\nsources:\n  - name: a\n    url: http://x\n", "workers"},
 		{"profile", "sources:\n  - name: a\n    url: http://x\n    profile: dcat-ap-se\n", "profile \"dcat-ap-se\" must be one of dcat-ap-no, healthdcat-ap, national"},
 		{"rate zero", src + "rate_limits:\n  search: {per_second: 0}\n", "rate_limits.search.per_second must be a number of requests a second above 0, not 0 (rate_limits.enabled: false turns the limits off)"},
@@ -94,6 +98,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"workers line", "sources:\n  - name: a\n    url: http://x\nworkers: 65\n", "k.yaml: line 4: workers must be"},
 		{"base_url line", "sources:\n  - name: a\n    url: http://x\nbase_url: ftp://x\n", "k.yaml: line 4: base_url \"ftp://x\""},
 		{"default limit line", "max_pages: 5\nmax_bytes: lots\nsources:\n  - name: a\n    url: http://x\n", "k.yaml: line 2: max_bytes \"LOTS\""},
+		{"default values line", "sources:\n  - name: a\n    url: http://x\nmax_values_per_property: -5\n", "k.yaml: line 4: max_values_per_property must be 1 or more, not -5"},
 		{"empty sources line", "workers: 2\nsources: []\n", "k.yaml: line 2: no sources"},
 		{"yaml error on line 1", `"`, "k.yaml: line 1: yaml: found unexpected end of stream"},
 		{"control character", "sources:\n  - name: a\n    url: http://x\x01\n", "k.yaml: line 3: yaml: control characters are not allowed"},
