@@ -98,7 +98,7 @@ func BenchmarkSearch(b *testing.B) {
 // of a data folder that harvested a scaled corpus), or skips. The result
 // cache is off unless KATALOG_CACHE=1, so that every search is measured, and
 // the facet columns are built before the clock starts.
-func corpusIndex(b *testing.B) *search.Index {
+func corpusIndex(b testing.TB) *search.Index {
 	path := os.Getenv("KATALOG_INDEX")
 	if path == "" {
 		b.Skip("set KATALOG_INDEX to the index.bleve folder of a harvested corpus")

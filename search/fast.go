@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -170,6 +171,9 @@ type fastPage struct {
 	snap     *scorch.IndexSnapshot
 	cols     []*segColumns
 	offs     []uint64
+	// only, when not nil, holds for each segment the documents a listing
+	// without text visits: those with a selected facet value.
+	only []*roaring.Bitmap
 }
 
 // fastSearch runs text (nil: every record) with the type and facet filters
@@ -221,6 +225,12 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 	for i, bit := range f.rowBit {
 		if fromTotals != 0 && bit == fromTotals {
 			slot = i
+		}
+	}
+	if text == nil {
+		if p.only, err = p.selected(req); err != nil {
+			r.Close()
+			return nil, err
 		}
 	}
 	w := &scan{f: f, o: o, rk: rk, need: need, perGroup: perGroup, after: after, fromTotals: fromTotals,
@@ -496,8 +506,54 @@ func (p *fastPage) first(top *topHeap, need int, after *scored, f *filter) {
 	}
 }
 
-// scanAll visits every live document of the chunks it takes from c, each
-// with score 1.
+// selected returns, for each segment, the live documents that have a value
+// selected in req's filters: every document a listing without text counts
+// has one, since a document that fails only one facet still passes the
+// others. It returns nil where there is nothing selected to go by.
+func (p *fastPage) selected(req *catalog.SearchRequest) ([]*roaring.Bitmap, error) {
+	var terms []struct{ field, value string }
+	for _, name := range catalog.FacetNames() {
+		for _, v := range req.Filters[name] {
+			terms = append(terms, struct{ field, value string }{name, v})
+		}
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	out := make([]*roaring.Bitmap, len(p.snap.Segments()))
+	for i, ss := range p.snap.Segments() {
+		b := roaring.New()
+		for _, t := range terms {
+			dict, err := ss.Segment().Dictionary(t.field)
+			if err != nil {
+				return nil, fmt.Errorf("search: facet %s: %w", t.field, err)
+			}
+			pl, err := dict.PostingsList([]byte(t.value), nil, nil)
+			if err != nil {
+				return nil, fmt.Errorf("search: facet %s: %w", t.field, err)
+			}
+			if o, ok := pl.(interface{ OrInto(*roaring.Bitmap) }); ok {
+				o.OrInto(b)
+				continue
+			}
+			it := pl.Iterator(false, false, false, nil)
+			for ps, err := it.Next(); ps != nil || err != nil; ps, err = it.Next() {
+				if err != nil {
+					return nil, fmt.Errorf("search: facet %s: %w", t.field, err)
+				}
+				b.Add(uint32(ps.Number()))
+			}
+		}
+		if del := ss.Deleted(); del != nil {
+			b.AndNot(del)
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// scanAll visits every live document of the chunks it takes from c (of
+// p.only, if set), each with score 1.
 func (p *fastPage) scanAll(ctx context.Context, c *chunks, visit func(uint64, float64, *segColumns, uint64)) error {
 	for {
 		lo, hi, ok := c.take()
@@ -511,7 +567,12 @@ func (p *fastPage) scanAll(ctx context.Context, c *chunks, visit func(uint64, fl
 			if p.offs[i+1] <= lo || p.offs[i] >= hi {
 				continue
 			}
-			it := ss.DocNumbersLive().Iterator()
+			var it roaring.IntPeekable
+			if p.only != nil {
+				it = p.only[i].Iterator()
+			} else {
+				it = ss.DocNumbersLive().Iterator()
+			}
 			if lo > p.offs[i] {
 				it.AdvanceIfNeeded(uint32(lo - p.offs[i]))
 			}

@@ -745,6 +745,14 @@ func TestDeleteAndCount(t *testing.T) {
 			if got, want := counts(res.Facets[catalog.FacetDataset]), map[string]int{"MFR": 5, "MSIS": 4, "NPR": 4, "KPR": 1, "LPR": 4}; !maps.Equal(got, want) {
 				t.Errorf("Search(\"\") facet dataset after Delete = %v; want %v", got, want)
 			}
+			// A listing by facet goes by the facet's postings, which still
+			// hold the deleted documents.
+			for ds, want := range map[string]uint64{"MFR": 5, "KPR": 1} {
+				req := catalog.SearchRequest{Filters: map[string][]string{catalog.FacetDataset: {ds}}}
+				if res := run(t, x, req); res.Total != want {
+					t.Errorf("Search(%s) after Delete: total %d; want %d", describe(req), res.Total, want)
+				}
+			}
 		})
 	}
 }
