@@ -44,12 +44,15 @@ const (
 	typeSlot = 5
 )
 
-// segColumns are the values of one segment: the single-valued fields of
-// document d are rows[d*rowWidth:(d+1)*rowWidth], its other values
-// vals[starts[d]:starts[d+1]]; its sort keys title[d] and modified[d].
-// totals counts every value over the segment's documents (deleted ones
-// too), by record type.
+// segColumns are the values of one segment. Documents with the same
+// values share a signature (a million records have some 45,000), and the
+// values are kept once per signature: a document d has signature sig[d],
+// whose single-valued fields are rows[s*rowWidth:(s+1)*rowWidth] and other
+// values vals[starts[s]:starts[s+1]]; its sort keys are title[d] and
+// modified[d]. totals counts every value over the segment's documents
+// (deleted ones too), by record type.
 type segColumns struct {
+	sig      []uint32
 	rows     []uint32
 	starts   []uint32
 	vals     []uint32
@@ -58,9 +61,18 @@ type segColumns struct {
 	totals   map[uint32][]uint32 // type ordinal → ordinal → count
 }
 
-func (s *segColumns) row(d uint64) []uint32 { return s.rows[d*rowWidth : (d+1)*rowWidth] }
+func (s *segColumns) row(d uint64) []uint32 { return s.sigRow(s.sig[d]) }
 
-func (s *segColumns) multi(d uint64) []uint32 { return s.vals[s.starts[d]:s.starts[d+1]] }
+func (s *segColumns) multi(d uint64) []uint32 { return s.sigMulti(s.sig[d]) }
+
+func (s *segColumns) sigRow(sg uint32) []uint32 {
+	return s.rows[uint64(sg)*rowWidth : uint64(sg+1)*rowWidth]
+}
+
+func (s *segColumns) sigMulti(sg uint32) []uint32 { return s.vals[s.starts[sg]:s.starts[sg+1]] }
+
+// signatures returns the number of signatures.
+func (s *segColumns) signatures() int { return len(s.starts) - 1 }
 
 // sortKey is the first 16 bytes of a sort value, in an order that compares
 // as the bytes do: titles sort by their first 16 bytes, then index order.
@@ -263,15 +275,24 @@ func (sc *segColumns) countTotals() {
 	for _, o := range sc.vals {
 		size = max(size, o+1)
 	}
+	docs := make([]uint32, sc.signatures())
+	for _, sg := range sc.sig {
+		docs[sg]++
+	}
 	sc.totals = map[uint32][]uint32{}
-	for d := range uint64(len(sc.starts) - 1) {
-		typ := sc.rows[d*rowWidth+typeSlot]
+	for sg, n := range docs {
+		typ := sc.rows[sg*rowWidth+typeSlot]
 		t := sc.totals[typ]
 		if t == nil {
 			t = make([]uint32, size)
 			sc.totals[typ] = t
 		}
-		sc.addTo(t, d, 1)
+		for _, o := range sc.sigRow(uint32(sg)) {
+			t[o] += n
+		}
+		for _, o := range sc.sigMulti(uint32(sg)) {
+			t[o] += n
+		}
 	}
 }
 
@@ -309,13 +330,17 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 		slot[f] = i
 	}
 	n := seg.Count()
-	sc := &segColumns{rows: make([]uint32, n*rowWidth), starts: make([]uint32, n+1), vals: make([]uint32, 0, n*2),
+	sc := &segColumns{sig: make([]uint32, n), starts: []uint32{0},
 		title: make([]sortKey, n), modified: make([]sortKey, n)}
 	fields := append(slices.Clone(c.fields), fieldSortTitle, fieldModified)
 	var missing [rowWidth]uint32
 	for i, f := range rowFields() {
 		missing[i] = c.ordinal(fieldIdx[f], []byte(catalog.FacetMissing))
 	}
+	sigs := map[string]uint32{}
+	var row [rowWidth]uint32
+	var multi []uint32
+	var key []byte
 	var state segment.DocVisitState
 	var err error
 	for d := range n {
@@ -326,9 +351,7 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 			default:
 			}
 		}
-		sc.starts[d] = uint32(len(sc.vals))
-		row := sc.row(d)
-		copy(row, missing[:])
+		row, multi = missing, multi[:0]
 		var seen uint8
 		state, err = dv.VisitDocValues(d, fields, func(field string, term []byte) {
 			switch i := slot[field]; i {
@@ -337,7 +360,7 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 			case -3:
 				sc.modified[d] = newSortKey(term)
 			case -1:
-				sc.vals = append(sc.vals, c.ordinal(fieldIdx[field], term))
+				multi = append(multi, c.ordinal(fieldIdx[field], term))
 			default:
 				if seen&(1<<i) != 0 && err == nil {
 					err = fmt.Errorf("two values of %s", field)
@@ -349,8 +372,23 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 		if err != nil {
 			return nil, fmt.Errorf("segment %d document %d: %w", id, d, err)
 		}
+		key = key[:0]
+		for _, o := range row {
+			key = binary.LittleEndian.AppendUint32(key, o)
+		}
+		for _, o := range multi {
+			key = binary.LittleEndian.AppendUint32(key, o)
+		}
+		sg, ok := sigs[string(key)]
+		if !ok {
+			sg = uint32(len(sigs))
+			sigs[string(key)] = sg
+			sc.rows = append(sc.rows, row[:]...)
+			sc.vals = append(sc.vals, multi...)
+			sc.starts = append(sc.starts, uint32(len(sc.vals)))
+		}
+		sc.sig[d] = sg
 	}
-	sc.starts[n] = uint32(len(sc.vals))
 	sc.countTotals()
 	c.segMu.Lock()
 	c.segs[id] = sc

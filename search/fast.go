@@ -122,7 +122,7 @@ func keep(h *topHeap, n int, s scored) {
 	if len(h.ms) < n {
 		h.ms = append(h.ms, s)
 		h.up(len(h.ms) - 1)
-	} else if n > 0 && h.r.better(s, h.ms[0]) {
+	} else if n > 0 && !(h.r.o == byScore && s.score < h.ms[0].score) && h.r.better(s, h.ms[0]) {
 		h.ms[0] = s
 		h.down(0)
 	}
@@ -285,10 +285,12 @@ type scan struct {
 // visit takes one live document with its score.
 func (w *scan) visit(doc uint64, score float64, sc *segColumns, local uint64) {
 	f := w.f
-	if w.slot >= 0 && f.selBit[sc.rows[local*rowWidth+uint64(w.slot)]] == 0 {
+	sg := sc.sig[local]
+	row := sc.sigRow(sg)
+	if w.slot >= 0 && f.selBit[row[w.slot]] == 0 {
 		return
 	}
-	row, multi := sc.row(local), sc.multi(local)
+	multi := sc.sigMulti(sg)
 	fail := f.fails(row, multi)
 	if fail != 0 {
 		if fail&(fail-1) == 0 && fail != w.fromTotals {
@@ -361,6 +363,10 @@ var splitAfter = 4096
 // whose records lie together is shared too.
 const chunkCount = 64
 
+// useEval says whether text queries the evaluator takes are scored by it
+// (eval.go) rather than by Bleve's searchers.
+var useEval = true
+
 // maxParallel caps the passes of one search.
 const maxParallel = 4
 
@@ -397,11 +403,24 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 	var scans []*scan
 	var once sync.Once
 	// pass runs one more pass, with its own searcher.
+	var prog *program
+	if text != nil && useEval {
+		var ok bool
+		var err error
+		if prog, ok, err = compileQuery(p.snap, text); err != nil {
+			return err
+		} else if !ok {
+			prog = nil
+		}
+	}
 	pass := func(sw *scan) {
 		var err error
-		if text == nil {
+		switch {
+		case text == nil:
 			err = p.scanAll(ctx, c, sw.visit)
-		} else {
+		case prog != nil:
+			err = p.scanEval(ctx, prog, c, sw.visit, nil)
+		default:
 			var s bsearch.Searcher
 			if s, err = text.Searcher(ctx, p.snap, x.idx.Mapping(), bsearch.SearcherOptions{}); err == nil {
 				err = p.scanQuery(ctx, s, c, sw.visit, nil)
@@ -424,12 +443,19 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 		})
 	}
 	var err error
-	if text == nil {
+	switch {
+	case text == nil:
 		if c.end >= uint64(splitAfter) {
 			split()
 		}
 		err = p.scanAll(ctx, c, w.visit)
-	} else {
+	case prog != nil:
+		err = p.scanEval(ctx, prog, c, w.visit, func(seen int) {
+			if seen >= splitAfter {
+				split()
+			}
+		})
+	default:
 		var s bsearch.Searcher
 		if s, err = text.Searcher(ctx, p.snap, x.idx.Mapping(), bsearch.SearcherOptions{}); err == nil {
 			err = p.scanQuery(ctx, s, c, w.visit, func(seen int) {
@@ -472,7 +498,7 @@ func (p *fastPage) totals(f *filter) ([]uint32, uint64) {
 			it := del.Iterator()
 			for it.HasNext() {
 				d := uint64(it.Next())
-				if f.anyType || sc.rows[d*rowWidth+typeSlot] == f.typeOrd {
+				if f.anyType || sc.row(d)[typeSlot] == f.typeOrd {
 					sc.addTo(counts, d, ^uint32(0))
 					total--
 				}
@@ -499,7 +525,7 @@ func (p *fastPage) first(top *topHeap, need int, after *scored, f *filter) {
 		}
 		for len(top.ms) < need && it.HasNext() {
 			d := uint64(it.Next())
-			if f.anyType || sc.rows[d*rowWidth+typeSlot] == f.typeOrd {
+			if f.anyType || sc.row(d)[typeSlot] == f.typeOrd {
 				top.ms = append(top.ms, scored{score: 1, doc: p.offs[i] + d})
 			}
 		}
@@ -838,6 +864,62 @@ func (f *filter) countFacet(row, multi []uint32, bit uint32) {
 	}
 }
 
+// before says whether value a of a facet comes before value b: the more
+// common first, then A–Z.
+func (f *filter) before(a, b uint32) bool {
+	if ca, cb := f.counts[a], f.counts[b]; ca != cb {
+		return ca > cb
+	}
+	return f.values[a] < f.values[b]
+}
+
+// best returns the first n of values os, in order, keeping the n best
+// seen in a heap with the last of them on top (a facet such as dataset
+// has thousands of values, of which n are shown).
+func (f *filter) best(os []uint32, n int) []uint32 {
+	h := os
+	if len(os) > n {
+		h = slices.Clone(os[:n])
+		for i := n/2 - 1; i >= 0; i-- {
+			f.siftDown(h, i)
+		}
+		for _, o := range os[n:] {
+			if f.before(o, h[0]) {
+				h[0] = o
+				f.siftDown(h, 0)
+			}
+		}
+	}
+	slices.SortFunc(h, func(a, b uint32) int {
+		if f.before(a, b) {
+			return -1
+		}
+		if f.before(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return h
+}
+
+// siftDown restores the heap h (the last value on top) below i.
+func (f *filter) siftDown(h []uint32, i int) {
+	for {
+		last, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && f.before(h[last], h[l]) {
+			last = l
+		}
+		if r < len(h) && f.before(h[last], h[r]) {
+			last = r
+		}
+		if last == i {
+			return
+		}
+		h[i], h[last] = h[last], h[i]
+		i = last
+	}
+}
+
 // result returns the facet counts, the most common facetSize values of
 // each, most common first.
 func (f *filter) result(x *Index) map[string][]catalog.FacetCount {
@@ -850,16 +932,9 @@ func (f *filter) result(x *Index) map[string][]catalog.FacetCount {
 	}
 	out := make(map[string][]catalog.FacetCount, len(names))
 	for i, name := range names {
-		os := byFacet[i]
-		sort.Slice(os, func(a, b int) bool {
-			ca, cb := f.counts[os[a]], f.counts[os[b]]
-			if ca != cb {
-				return ca > cb
-			}
-			return f.values[os[a]] < f.values[os[b]]
-		})
-		fc := make([]catalog.FacetCount, 0, min(len(os), facetSize))
-		for _, o := range os[:min(len(os), facetSize)] {
+		os := f.best(byFacet[i], facetSize)
+		fc := make([]catalog.FacetCount, 0, len(os))
+		for _, o := range os {
 			v := f.values[o]
 			fc = append(fc, catalog.FacetCount{Value: v, Count: int(f.counts[o]), Label: x.label(name, v)})
 		}

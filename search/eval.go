@@ -1,0 +1,622 @@
+package search
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"sort"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// The fast path's own evaluation of a text query, term at a time: the
+// documents are taken in windows of a few thousand, and each node of the
+// query fills a bitset and the scores of its matches in the window from
+// its terms' postings. Bleve's searchers go document at a time, through a
+// heap of searchers and a match object per document and searcher, which
+// is most of the cost of a word that matches tens of thousands of
+// records. The matches and scores are Bleve's own (TF-IDF with the query
+// norm and the coordination factor of disjunctions, as bleve v2.6
+// computes them; TestEvalParity holds the two to it): the evaluator only
+// takes the queries made of terms, disjunctions, conjunctions and boolean
+// queries, and anything else (phrases, prefixes, match-all) goes to
+// Bleve's searchers.
+
+// evalOp is what a node of a compiled query does.
+type evalOp uint8
+
+const (
+	opNone evalOp = iota // matches nothing (Bleve's MatchNoneSearcher)
+	opTerm
+	opOr
+	opAnd
+	opBool
+)
+
+// enode is a node of a compiled query.
+type enode struct {
+	op                evalOp
+	kids              []*enode // opOr, opAnd
+	min               int      // opOr: how many kids must match
+	must, should, not *enode   // opBool; nil where absent
+	shouldMin         int      // opBool: the should part is required when > 0
+	slot              int      // opOr, opAnd, opBool: its buffer
+
+	// opTerm
+	field string
+	term  []byte
+	boost float64
+	idf   float64
+	qw    float64 // the query weight: a posting scores sqrt(freq) × norm × idf × qw
+	leaf  int     // its place among the program's leaves
+}
+
+// program is a compiled text query, ready for one snapshot.
+type program struct {
+	root   *enode
+	leaves []*enode
+	comps  int // composite nodes, each with a buffer
+}
+
+// compileQuery compiles q for snap; ok is false if q has a part the
+// evaluator does not take.
+func compileQuery(snap *scorch.IndexSnapshot, q query.Query) (*program, bool, error) {
+	p := &program{}
+	root, ok := p.compile(q)
+	if !ok {
+		return nil, false, nil
+	}
+	p.root = root
+	total, err := snap.DocCount()
+	if err != nil {
+		return nil, false, err
+	}
+	for _, l := range p.leaves {
+		n := uint64(0)
+		for _, ss := range snap.Segments() {
+			dict, err := ss.Segment().Dictionary(l.field)
+			if err != nil {
+				return nil, false, err
+			}
+			pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
+			if err != nil {
+				return nil, false, err
+			}
+			n += pl.Count()
+		}
+		// As bleve's TermQueryScorer.computeIDF (TF-IDF).
+		l.idf = 1.0 + math.Log(float64(total)/float64(n+1.0))
+	}
+	// The query norm of the root, as Bleve's composite searchers compute
+	// it and hand it down; a lone term keeps a query weight of 1.
+	if root.op == opTerm {
+		root.qw = 1
+	} else {
+		norm := 1.0 / math.Sqrt(root.weight())
+		root.setNorm(norm)
+	}
+	return p, true, nil
+}
+
+func (p *program) compile(q query.Query) (*enode, bool) {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		if q.FieldVal == "" {
+			return nil, false
+		}
+		n := &enode{op: opTerm, field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value(), leaf: len(p.leaves)}
+		p.leaves = append(p.leaves, n)
+		return n, true
+	case *query.MatchNoneQuery:
+		return &enode{op: opNone}, true
+	case *query.DisjunctionQuery:
+		kids, ok := p.compileAll(q.Disjuncts)
+		if !ok {
+			return nil, false
+		}
+		if len(kids) == 0 {
+			return &enode{op: opNone}, true
+		}
+		return p.composite(&enode{op: opOr, kids: kids, min: int(q.Min)}), true
+	case *query.ConjunctionQuery:
+		kids, ok := p.compileAll(q.Conjuncts)
+		if !ok {
+			return nil, false
+		}
+		if len(kids) == 0 {
+			return &enode{op: opNone}, true
+		}
+		return p.composite(&enode{op: opAnd, kids: kids}), true
+	case *query.BooleanQuery:
+		return p.compileBool(q)
+	}
+	return nil, false
+}
+
+func (p *program) compileAll(qs []query.Query) ([]*enode, bool) {
+	kids := make([]*enode, 0, len(qs))
+	for _, q := range qs {
+		k, ok := p.compile(q)
+		if !ok {
+			return nil, false
+		}
+		kids = append(kids, k)
+	}
+	return kids, true
+}
+
+// compileBool follows BooleanQuery.Searcher: a part that matches nothing
+// is dropped, and a must or should part alone is that part.
+func (p *program) compileBool(q *query.BooleanQuery) (*enode, bool) {
+	if q.Filter != nil {
+		return nil, false
+	}
+	part := func(q query.Query) (*enode, bool) {
+		if q == nil {
+			return nil, true
+		}
+		n, ok := p.compile(q)
+		if ok && n.op == opNone {
+			n = nil
+		}
+		return n, ok
+	}
+	not, ok1 := part(q.MustNot)
+	must, ok2 := part(q.Must)
+	should, ok3 := part(q.Should)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, false
+	}
+	switch {
+	case must == nil && should == nil && not == nil:
+		return &enode{op: opNone}, true
+	case must == nil && should == nil:
+		return nil, false // everything but: Bleve's match-all searcher
+	case not == nil && should == nil:
+		return must, true
+	case not == nil && must == nil:
+		return should, true
+	}
+	b := &enode{op: opBool, must: must, should: should, not: not}
+	if should != nil {
+		d, ok := q.Should.(*query.DisjunctionQuery)
+		if !ok {
+			return nil, false
+		}
+		b.shouldMin = int(d.Min)
+	}
+	return p.composite(b), true
+}
+
+func (p *program) composite(n *enode) *enode {
+	n.slot = p.comps
+	p.comps++
+	return n
+}
+
+// weight is the sum of the squared weights of the terms under n, as
+// Bleve's searchers' Weight (the excluded part of a boolean query counts
+// for nothing).
+func (n *enode) weight() float64 {
+	switch n.op {
+	case opTerm:
+		w := n.boost * n.idf
+		return w * w
+	case opOr, opAnd:
+		sum := 0.0
+		for _, k := range n.kids {
+			sum += k.weight()
+		}
+		return sum
+	case opBool:
+		sum := 0.0
+		if n.must != nil {
+			sum += n.must.weight()
+		}
+		if n.should != nil {
+			sum += n.should.weight()
+		}
+		return sum
+	}
+	return 0
+}
+
+// setNorm hands the query norm down to the terms, as SetQueryNorm does.
+func (n *enode) setNorm(norm float64) {
+	switch n.op {
+	case opTerm:
+		n.qw = n.boost * n.idf * norm
+	case opOr, opAnd:
+		for _, k := range n.kids {
+			k.setNorm(norm)
+		}
+	case opBool:
+		for _, k := range []*enode{n.must, n.should, n.not} {
+			if k != nil {
+				k.setNorm(norm)
+			}
+		}
+	}
+}
+
+// window is how many documents a node evaluates at a time.
+const (
+	window      = 4096
+	windowWords = window / 64
+)
+
+// ebuf holds a node's matches in a window: bit i of bits is document
+// base+i, with its score in score[i] (and, for a disjunction, the number
+// of its kids that matched in cnt[i]).
+type ebuf struct {
+	bits  [windowWords]uint64
+	score [window]float64
+	cnt   [window]uint8
+}
+
+var ebufPool = sync.Pool{New: func() any { return new(ebuf) }}
+
+// postCursor is where a term's postings are read in one segment.
+type postCursor struct {
+	seg  int // the segment, or -1
+	it   segment.PostingsIterator
+	cur  segment.Posting // nil when the postings are done
+}
+
+// evaluator runs a program over the documents of one pass.
+type evaluator struct {
+	p       *program
+	snap    *scorch.IndexSnapshot
+	cursors []postCursor
+	bufs    []*ebuf
+	leafBuf *ebuf
+	dicts   map[string]segment.TermDictionary
+	dictSeg int
+}
+
+func newEvaluator(p *program, snap *scorch.IndexSnapshot) *evaluator {
+	e := &evaluator{p: p, snap: snap, cursors: make([]postCursor, len(p.leaves)), bufs: make([]*ebuf, p.comps),
+		leafBuf: ebufPool.Get().(*ebuf), dictSeg: -1}
+	for i := range e.cursors {
+		e.cursors[i].seg = -1
+	}
+	for i := range e.bufs {
+		e.bufs[i] = ebufPool.Get().(*ebuf)
+	}
+	return e
+}
+
+// release returns the evaluator's buffers.
+func (e *evaluator) release() {
+	ebufPool.Put(e.leafBuf)
+	for _, b := range e.bufs {
+		ebufPool.Put(b)
+	}
+	e.bufs, e.leafBuf = nil, nil
+}
+
+// peek returns the first document at or after from of leaf l in segment
+// seg, or math.MaxUint64 if there is none.
+func (e *evaluator) peek(l *enode, seg int, from uint64) (uint64, error) {
+	c := &e.cursors[l.leaf]
+	if c.seg != seg {
+		ss := e.snap.Segments()[seg]
+		if e.dictSeg != seg {
+			e.dicts, e.dictSeg = map[string]segment.TermDictionary{}, seg
+		}
+		dict, ok := e.dicts[l.field]
+		if !ok {
+			var err error
+			if dict, err = ss.Segment().Dictionary(l.field); err != nil {
+				return 0, err
+			}
+			e.dicts[l.field] = dict
+		}
+		pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
+		if err != nil {
+			return 0, err
+		}
+		c.seg = seg
+		c.it = pl.Iterator(true, true, false, c.it)
+		if c.cur, err = c.it.Next(); err != nil {
+			return 0, err
+		}
+	}
+	if c.cur == nil {
+		return math.MaxUint64, nil
+	}
+	if d := c.cur.Number(); d < from {
+		var err error
+		if c.cur, err = c.it.Advance(from); err != nil {
+			return 0, err
+		}
+		if c.cur == nil {
+			return math.MaxUint64, nil
+		}
+	}
+	return c.cur.Number(), nil
+}
+
+// next returns the first document at or after from of any term of n in
+// segment seg, or math.MaxUint64.
+func (e *evaluator) next(seg int, from uint64) (uint64, error) {
+	first := uint64(math.MaxUint64)
+	for _, l := range e.p.leaves {
+		d, err := e.peek(l, seg, from)
+		if err != nil {
+			return 0, err
+		}
+		first = min(first, d)
+	}
+	return first, nil
+}
+
+// eval returns the matches of n among documents [base, end) of segment
+// seg (at most a window), or nil if it has none. The buffer of a term is shared:
+// the caller uses it before it evaluates another node.
+func (e *evaluator) eval(n *enode, seg int, base, end uint64) (*ebuf, error) {
+	switch n.op {
+	case opTerm:
+		return e.evalTerm(n, seg, base, end)
+	case opOr:
+		return e.evalOr(n, seg, base, end)
+	case opAnd:
+		return e.evalAnd(n, seg, base, end)
+	case opBool:
+		return e.evalBool(n, seg, base, end)
+	}
+	return nil, nil
+}
+
+func (e *evaluator) evalTerm(n *enode, seg int, base, end uint64) (*ebuf, error) {
+	d, err := e.peek(n, seg, base)
+	if err != nil || d >= end {
+		return nil, err
+	}
+	b := e.leafBuf
+	clear(b.bits[:])
+	c := &e.cursors[n.leaf]
+	for c.cur != nil {
+		d := c.cur.Number()
+		if d >= end {
+			break
+		}
+		i := d - base
+		b.bits[i/64] |= 1 << (i % 64)
+		tf := sqrtFreq(c.cur.Frequency())
+		// In Bleve's order: tf × norm × idf, then × the query weight.
+		s := tf * c.cur.Norm() * n.idf
+		if n.qw != 1.0 {
+			s *= n.qw
+		}
+		b.score[i] = s
+		if c.cur, err = c.it.Next(); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (e *evaluator) evalOr(n *enode, seg int, base, end uint64) (*ebuf, error) {
+	b := e.bufs[n.slot]
+	any := false
+	for _, k := range n.kids {
+		r, err := e.eval(k, seg, base, end)
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			continue
+		}
+		if !any {
+			clear(b.bits[:])
+			any = true
+		}
+		for w, x := range r.bits {
+			if x == 0 {
+				continue
+			}
+			fresh := x &^ b.bits[w]
+			b.bits[w] |= x
+			for x != 0 {
+				t := bits.TrailingZeros64(x)
+				i := w*64 + t
+				if fresh&(1<<t) != 0 {
+					b.score[i], b.cnt[i] = r.score[i], 1
+				} else {
+					b.score[i] += r.score[i]
+					b.cnt[i]++
+				}
+				x &= x - 1
+			}
+		}
+	}
+	if !any {
+		return nil, nil
+	}
+	total := float64(len(n.kids))
+	left := false
+	for w, x := range b.bits {
+		for y := x; y != 0; y &= y - 1 {
+			i := w*64 + bits.TrailingZeros64(y)
+			if int(b.cnt[i]) < n.min {
+				x &^= 1 << (i % 64)
+				continue
+			}
+			b.score[i] *= float64(b.cnt[i]) / total // the coordination factor
+		}
+		b.bits[w] = x
+		left = left || x != 0
+	}
+	if !left {
+		return nil, nil
+	}
+	return b, nil
+}
+
+func (e *evaluator) evalAnd(n *enode, seg int, base, end uint64) (*ebuf, error) {
+	b := e.bufs[n.slot]
+	for j, k := range n.kids {
+		r, err := e.eval(k, seg, base, end)
+		if err != nil || r == nil {
+			return nil, err
+		}
+		left := false
+		for w, x := range r.bits {
+			if j > 0 {
+				x &= b.bits[w]
+			}
+			b.bits[w] = x
+			left = left || x != 0
+			for ; x != 0; x &= x - 1 {
+				i := w*64 + bits.TrailingZeros64(x)
+				if j == 0 {
+					b.score[i] = r.score[i]
+				} else {
+					b.score[i] += r.score[i]
+				}
+			}
+		}
+		if !left {
+			return nil, nil
+		}
+	}
+	return b, nil
+}
+
+// evalBool follows BooleanSearcher: the must part's matches (or, with
+// none, the should part's), less the excluded ones; the should part adds
+// its score where it matches, and is required where its minimum is set.
+func (e *evaluator) evalBool(n *enode, seg int, base, end uint64) (*ebuf, error) {
+	b := e.bufs[n.slot]
+	first := n.must
+	if first == nil {
+		first = n.should
+	}
+	r, err := e.eval(first, seg, base, end)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	for w, x := range r.bits {
+		b.bits[w] = x
+		for ; x != 0; x &= x - 1 {
+			i := w*64 + bits.TrailingZeros64(x)
+			b.score[i] = r.score[i]
+		}
+	}
+	if n.not != nil {
+		r, err := e.eval(n.not, seg, base, end)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			for w := range b.bits {
+				b.bits[w] &^= r.bits[w]
+			}
+		}
+	}
+	if n.must != nil && n.should != nil {
+		r, err := e.eval(n.should, seg, base, end)
+		if err != nil {
+			return nil, err
+		}
+		for w, x := range b.bits {
+			var has uint64
+			if r != nil {
+				has = r.bits[w]
+			}
+			if n.shouldMin > 0 {
+				x &= has
+				b.bits[w] = x
+			}
+			for y := x & has; y != 0; y &= y - 1 {
+				i := w*64 + bits.TrailingZeros64(y)
+				b.score[i] += r.score[i]
+			}
+		}
+	}
+	for _, x := range b.bits {
+		if x != 0 {
+			return b, nil
+		}
+	}
+	return nil, nil
+}
+
+// sqrtFreq is the square root of a term frequency, as Bleve's SqrtCache.
+func sqrtFreq(f uint64) float64 {
+	if f < uint64(len(sqrtCache)) {
+		return sqrtCache[f]
+	}
+	return math.Sqrt(float64(f))
+}
+
+var sqrtCache = func() []float64 {
+	c := make([]float64, 64)
+	for i := range c {
+		c[i] = math.Sqrt(float64(i))
+	}
+	return c
+}()
+
+// scanEval visits, with their scores, the matches of the program in the
+// chunks it takes from c, as scanQuery does with a searcher.
+func (p *fastPage) scanEval(ctx context.Context, prog *program, c *chunks, visit func(uint64, float64, *segColumns, uint64), progress func(int)) error {
+	e := newEvaluator(prog, p.snap)
+	defer e.release()
+	n := 0
+	segs := p.snap.Segments()
+	for {
+		lo, hi, ok := c.take()
+		if !ok {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		first := sort.Search(len(segs), func(i int) bool { return p.offs[i+1] > lo })
+		for seg := first; seg < len(segs) && p.offs[seg] < hi; seg++ {
+			from := max(lo, p.offs[seg]) - p.offs[seg]
+			end := min(hi, p.offs[seg+1]) - p.offs[seg]
+			for from < end {
+				next, err := e.next(seg, from)
+				if err != nil {
+					return err
+				}
+				if next >= end {
+					break
+				}
+				// A window never reaches past the chunk: a term's
+				// postings there are another chunk's.
+				base, stop := next, min(next+window, end)
+				r, err := e.eval(prog.root, seg, base, stop)
+				if err != nil {
+					return err
+				}
+				from = stop
+				if r == nil {
+					continue
+				}
+				for w, x := range r.bits {
+					for ; x != 0; x &= x - 1 {
+						i := uint64(w*64 + bits.TrailingZeros64(x))
+						local := base + i
+						if n++; n%256 == 0 {
+							if err := ctx.Err(); err != nil {
+								return err
+							}
+							if progress != nil {
+								progress(n)
+							}
+						}
+						// Rounded to a float32, as scanQuery does.
+						visit(p.offs[seg]+local, float64(float32(r.score[i])), p.cols[seg], local)
+					}
+				}
+			}
+		}
+	}
+}

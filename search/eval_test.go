@@ -1,0 +1,68 @@
+package search_test
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/katalog/katalog/search"
+)
+
+// TestEvalParity holds the fast path's evaluator to Bleve's searchers: for
+// the judged queries and the query syntax, over every fixture feed, the
+// same matches in the same order with the same scores (to the float32 the
+// fast path ranks by, give or take the order in which sums are added).
+func TestEvalParity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes every fixture feed")
+	}
+	var set struct {
+		Queries []judgedQuery `json:"queries"`
+	}
+	readJSON(t, filepath.Join(relevanceDir, "queries.json"), &set)
+	texts := []string{
+		"blodtrykk -diastolisk", "+kjønn +alder", "name:SVLEN", "dataset:MFR vekt", "publisher:fhi røyk",
+		"hodeomkerts", "blood presure", "(sykdom OR sjukdom) diabetes", "KOLS", "E11", "A10BA02", "metformin",
+		`"blood pressure"`, "høyd*", "-røyk", "ikkje", "the of", "zzqqxx",
+	}
+	for _, q := range set.Queries {
+		texts = append(texts, q.Query)
+	}
+	x, _ := fixtureIndex(t)
+	taken := 0
+	for _, text := range texts {
+		for _, relaxed := range []bool{false, true} {
+			docs, scores, ok, err := search.EvalMatches(x, text, relaxed, true)
+			if err != nil {
+				t.Fatalf("%q: evaluator: %v", text, err)
+			}
+			if !ok {
+				continue
+			}
+			taken++
+			want, wantScores, _, err := search.EvalMatches(x, text, relaxed, false)
+			if err != nil {
+				t.Fatalf("%q: Bleve: %v", text, err)
+			}
+			if len(docs) != len(want) {
+				t.Errorf("%q (relaxed %v): evaluator found %d, Bleve %d", text, relaxed, len(docs), len(want))
+				continue
+			}
+			for i := range docs {
+				if docs[i] != want[i] {
+					t.Errorf("%q (relaxed %v): match %d is document %d; Bleve's is %d", text, relaxed, i, docs[i], want[i])
+					break
+				}
+				if d := math.Abs(scores[i] - wantScores[i]); d > 1e-6*wantScores[i] {
+					t.Errorf("%q (relaxed %v): document %d scores %g; Bleve %g", text, relaxed, docs[i], scores[i], wantScores[i])
+					break
+				}
+			}
+		}
+	}
+	// Phrases, prefixes and exclusions alone go to Bleve; all else must not.
+	if taken < 2*len(texts)*8/10 {
+		t.Errorf("the evaluator took %d of %d queries; want at least 80%%", taken, 2*len(texts))
+	}
+	t.Logf("the evaluator took %d of %d queries", taken, 2*len(texts))
+}
