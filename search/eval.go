@@ -261,9 +261,9 @@ var ebufPool = sync.Pool{New: func() any { return new(ebuf) }}
 
 // postCursor is where a term's postings are read in one segment.
 type postCursor struct {
-	seg  int // the segment, or -1
-	it   segment.PostingsIterator
-	cur  segment.Posting // nil when the postings are done
+	seg int // the segment, or -1
+	it  segment.PostingsIterator
+	cur segment.Posting // nil when the postings are done
 }
 
 // evaluator runs a program over the documents of one pass.
