@@ -52,6 +52,7 @@ type enode struct {
 	idf   float64
 	qw    float64 // the query weight: a posting scores sqrt(freq) × norm × idf × qw
 	leaf  int     // its place among the program's leaves
+	cost  uint64  // how many postings it reads, about
 }
 
 // program is a compiled text query, ready for one snapshot.
@@ -89,7 +90,9 @@ func compileQuery(snap *scorch.IndexSnapshot, q query.Query) (*program, bool, er
 		}
 		// As bleve's TermQueryScorer.computeIDF (TF-IDF).
 		l.idf = 1.0 + math.Log(float64(total)/float64(n+1.0))
+		l.cost = n
 	}
+	root.order()
 	// The query norm of the root, as Bleve's composite searchers compute
 	// it and hand it down; a lone term keeps a query weight of 1.
 	if root.op == opTerm {
@@ -195,6 +198,36 @@ func (p *program) composite(n *enode) *enode {
 	n.slot = p.comps
 	p.comps++
 	return n
+}
+
+// order puts the kids of each conjunction cheapest first, so that the
+// others only look at the documents it matched, and returns n's cost.
+func (n *enode) order() uint64 {
+	switch n.op {
+	case opOr:
+		n.cost = 0
+		for _, k := range n.kids {
+			n.cost += k.order()
+		}
+	case opAnd:
+		n.cost = math.MaxUint64
+		for _, k := range n.kids {
+			n.cost = min(n.cost, k.order())
+		}
+		sort.SliceStable(n.kids, func(i, j int) bool { return n.kids[i].cost < n.kids[j].cost })
+	case opBool:
+		for _, k := range []*enode{n.must, n.should, n.not} {
+			if k != nil {
+				k.order()
+			}
+		}
+		if n.must != nil {
+			n.cost = n.must.cost
+		} else {
+			n.cost = n.should.cost
+		}
+	}
+	return n.cost
 }
 
 // weight is the sum of the squared weights of the terms under n, as
@@ -340,38 +373,63 @@ func (e *evaluator) peek(l *enode, seg int, from uint64) (uint64, error) {
 	return c.cur.Number(), nil
 }
 
-// next returns the first document at or after from of any term of n in
-// segment seg, or math.MaxUint64.
-func (e *evaluator) next(seg int, from uint64) (uint64, error) {
-	first := uint64(math.MaxUint64)
-	for _, l := range e.p.leaves {
-		d, err := e.peek(l, seg, from)
-		if err != nil {
-			return 0, err
-		}
-		first = min(first, d)
-	}
-	return first, nil
-}
-
-// eval returns the matches of n among documents [base, end) of segment
-// seg (at most a window), or nil if it has none. The buffer of a term is shared:
-// the caller uses it before it evaluates another node.
-func (e *evaluator) eval(n *enode, seg int, base, end uint64) (*ebuf, error) {
+// bound returns a document at or after from of segment seg before which
+// n has no match (math.MaxUint64 if it has none): the first of any term
+// of a disjunction, the last of the firsts of a conjunction's parts.
+func (e *evaluator) bound(n *enode, seg int, from uint64) (uint64, error) {
 	switch n.op {
 	case opTerm:
-		return e.evalTerm(n, seg, base, end)
+		return e.peek(n, seg, from)
 	case opOr:
-		return e.evalOr(n, seg, base, end)
+		first := uint64(math.MaxUint64)
+		for _, k := range n.kids {
+			d, err := e.bound(k, seg, from)
+			if err != nil {
+				return 0, err
+			}
+			first = min(first, d)
+		}
+		return first, nil
 	case opAnd:
-		return e.evalAnd(n, seg, base, end)
+		last := from
+		for _, k := range n.kids {
+			d, err := e.bound(k, seg, last)
+			if err != nil || d == math.MaxUint64 {
+				return d, err
+			}
+			last = max(last, d)
+		}
+		return last, nil
 	case opBool:
-		return e.evalBool(n, seg, base, end)
+		if n.must != nil {
+			return e.bound(n.must, seg, from)
+		}
+		return e.bound(n.should, seg, from)
+	}
+	return math.MaxUint64, nil
+}
+
+// mask is the documents of a window a node needs to look at; nil is all.
+type mask *[windowWords]uint64
+
+// eval returns the matches of n among documents [base, end) of segment
+// seg (at most a window) that are in m, or nil if it has none. The buffer of a term is shared:
+// the caller uses it before it evaluates another node.
+func (e *evaluator) eval(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
+	switch n.op {
+	case opTerm:
+		return e.evalTerm(n, seg, base, end, m)
+	case opOr:
+		return e.evalOr(n, seg, base, end, m)
+	case opAnd:
+		return e.evalAnd(n, seg, base, end, m)
+	case opBool:
+		return e.evalBool(n, seg, base, end, m)
 	}
 	return nil, nil
 }
 
-func (e *evaluator) evalTerm(n *enode, seg int, base, end uint64) (*ebuf, error) {
+func (e *evaluator) evalTerm(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
 	d, err := e.peek(n, seg, base)
 	if err != nil || d >= end {
 		return nil, err
@@ -379,20 +437,39 @@ func (e *evaluator) evalTerm(n *enode, seg int, base, end uint64) (*ebuf, error)
 	b := e.leafBuf
 	clear(b.bits[:])
 	c := &e.cursors[n.leaf]
+	if m != nil && sparse(m) {
+		// Few documents to look at: skip to each.
+		any := false
+		for w, x := range m {
+			for ; x != 0 && c.cur != nil; x &= x - 1 {
+				d := base + uint64(w*64+bits.TrailingZeros64(x))
+				if c.cur.Number() < d {
+					if c.cur, err = c.it.Advance(d); err != nil {
+						return nil, err
+					}
+					if c.cur == nil {
+						break
+					}
+				}
+				if c.cur.Number() == d {
+					e.score(n, b, d-base)
+					any = true
+				}
+			}
+		}
+		if !any {
+			return nil, nil
+		}
+		return b, nil
+	}
 	for c.cur != nil {
 		d := c.cur.Number()
 		if d >= end {
 			break
 		}
-		i := d - base
-		b.bits[i/64] |= 1 << (i % 64)
-		tf := sqrtFreq(c.cur.Frequency())
-		// In Bleve's order: tf × norm × idf, then × the query weight.
-		s := tf * c.cur.Norm() * n.idf
-		if n.qw != 1.0 {
-			s *= n.qw
+		if i := d - base; m == nil || m[i/64]&(1<<(i%64)) != 0 {
+			e.score(n, b, i)
 		}
-		b.score[i] = s
 		if c.cur, err = c.it.Next(); err != nil {
 			return nil, err
 		}
@@ -400,11 +477,33 @@ func (e *evaluator) evalTerm(n *enode, seg int, base, end uint64) (*ebuf, error)
 	return b, nil
 }
 
-func (e *evaluator) evalOr(n *enode, seg int, base, end uint64) (*ebuf, error) {
+// score sets bit i of b and its score from term n's current posting.
+func (e *evaluator) score(n *enode, b *ebuf, i uint64) {
+	c := &e.cursors[n.leaf]
+	b.bits[i/64] |= 1 << (i % 64)
+	// In Bleve's order: tf × norm × idf, then × the query weight.
+	s := sqrtFreq(c.cur.Frequency()) * c.cur.Norm() * n.idf
+	if n.qw != 1.0 {
+		s *= n.qw
+	}
+	b.score[i] = s
+}
+
+// sparse says whether a mask has so few documents that a term had better
+// skip to each than read its postings through.
+func sparse(m mask) bool {
+	n := 0
+	for _, x := range m {
+		n += bits.OnesCount64(x)
+	}
+	return n <= window/64
+}
+
+func (e *evaluator) evalOr(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
 	b := e.bufs[n.slot]
 	any := false
 	for _, k := range n.kids {
-		r, err := e.eval(k, seg, base, end)
+		r, err := e.eval(k, seg, base, end, m)
 		if err != nil {
 			return nil, err
 		}
@@ -457,10 +556,13 @@ func (e *evaluator) evalOr(n *enode, seg int, base, end uint64) (*ebuf, error) {
 	return b, nil
 }
 
-func (e *evaluator) evalAnd(n *enode, seg int, base, end uint64) (*ebuf, error) {
+func (e *evaluator) evalAnd(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
 	b := e.bufs[n.slot]
 	for j, k := range n.kids {
-		r, err := e.eval(k, seg, base, end)
+		if j > 0 {
+			m = &b.bits // the others only where the first ones matched
+		}
+		r, err := e.eval(k, seg, base, end, m)
 		if err != nil || r == nil {
 			return nil, err
 		}
@@ -490,13 +592,13 @@ func (e *evaluator) evalAnd(n *enode, seg int, base, end uint64) (*ebuf, error) 
 // evalBool follows BooleanSearcher: the must part's matches (or, with
 // none, the should part's), less the excluded ones; the should part adds
 // its score where it matches, and is required where its minimum is set.
-func (e *evaluator) evalBool(n *enode, seg int, base, end uint64) (*ebuf, error) {
+func (e *evaluator) evalBool(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
 	b := e.bufs[n.slot]
 	first := n.must
 	if first == nil {
 		first = n.should
 	}
-	r, err := e.eval(first, seg, base, end)
+	r, err := e.eval(first, seg, base, end, m)
 	if err != nil || r == nil {
 		return nil, err
 	}
@@ -508,7 +610,7 @@ func (e *evaluator) evalBool(n *enode, seg int, base, end uint64) (*ebuf, error)
 		}
 	}
 	if n.not != nil {
-		r, err := e.eval(n.not, seg, base, end)
+		r, err := e.eval(n.not, seg, base, end, &b.bits)
 		if err != nil {
 			return nil, err
 		}
@@ -519,7 +621,7 @@ func (e *evaluator) evalBool(n *enode, seg int, base, end uint64) (*ebuf, error)
 		}
 	}
 	if n.must != nil && n.should != nil {
-		r, err := e.eval(n.should, seg, base, end)
+		r, err := e.eval(n.should, seg, base, end, &b.bits)
 		if err != nil {
 			return nil, err
 		}
@@ -582,7 +684,7 @@ func (p *fastPage) scanEval(ctx context.Context, prog *program, c *chunks, visit
 			from := max(lo, p.offs[seg]) - p.offs[seg]
 			end := min(hi, p.offs[seg+1]) - p.offs[seg]
 			for from < end {
-				next, err := e.next(seg, from)
+				next, err := e.bound(prog.root, seg, from)
 				if err != nil {
 					return err
 				}
@@ -592,7 +694,7 @@ func (p *fastPage) scanEval(ctx context.Context, prog *program, c *chunks, visit
 				// A window never reaches past the chunk: a term's
 				// postings there are another chunk's.
 				base, stop := next, min(next+window, end)
-				r, err := e.eval(prog.root, seg, base, stop)
+				r, err := e.eval(prog.root, seg, base, stop, nil)
 				if err != nil {
 					return err
 				}
