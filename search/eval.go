@@ -482,7 +482,7 @@ func (e *evaluator) score(n *enode, b *ebuf, i uint64) {
 	c := &e.cursors[n.leaf]
 	b.bits[i/64] |= 1 << (i % 64)
 	// In Bleve's order: tf × norm × idf, then × the query weight.
-	s := sqrtFreq(c.cur.Frequency()) * c.cur.Norm() * n.idf
+	s := sqrtFreq(c.cur.Frequency()) * postingNorm(c.cur) * n.idf
 	if n.qw != 1.0 {
 		s *= n.qw
 	}
@@ -647,6 +647,30 @@ func (e *evaluator) evalBool(n *enode, seg int, base, end uint64, m mask) (*ebuf
 	}
 	return nil, nil
 }
+
+// rawNorm is a posting that gives its norm as stored: a field's length,
+// of which Norm computes 1/√length (zap's postings do).
+type rawNorm interface{ NormUint64() uint64 }
+
+// postingNorm returns a posting's norm, from a table for the usual field lengths.
+func postingNorm(p segment.Posting) float64 {
+	if r, ok := p.(rawNorm); ok {
+		if n := r.NormUint64(); n < uint64(len(normCache)) {
+			return normCache[n]
+		}
+	}
+	return p.Norm()
+}
+
+// normCache holds zap's norm of each field length below its size, as
+// zap's Posting.Norm computes it.
+var normCache = func() []float64 {
+	c := make([]float64, 1024)
+	for i := range c {
+		c[i] = float64(float32(1.0 / math.Sqrt(float64(i))))
+	}
+	return c
+}()
 
 // sqrtFreq is the square root of a term frequency, as Bleve's SqrtCache.
 func sqrtFreq(f uint64) float64 {

@@ -122,10 +122,20 @@ func keep(h *topHeap, n int, s scored) {
 	if len(h.ms) < n {
 		h.ms = append(h.ms, s)
 		h.up(len(h.ms) - 1)
-	} else if n > 0 && !(h.r.o == byScore && s.score < h.ms[0].score) && h.r.better(s, h.ms[0]) {
+	} else if n > 0 && !h.below(s) && h.r.better(s, h.ms[0]) {
 		h.ms[0] = s
 		h.down(0)
 	}
+}
+
+// below says, without a call, whether a full heap in score order keeps s
+// out: most matches of a broad search are.
+func (h *topHeap) below(s scored) bool {
+	if h.r.o != byScore {
+		return false
+	}
+	t := &h.ms[0]
+	return s.score < t.score || (s.score == t.score && s.doc > t.doc)
 }
 
 // worse says whether the match at i comes after the one at j.
