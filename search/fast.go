@@ -186,12 +186,21 @@ type fastPage struct {
 	only []*roaring.Bitmap
 }
 
+// fastOptions say what a fast search keeps: the best need matches after
+// the cursor after (nil: from the start), the best perGroup of each
+// publisher, and the facet counts unless noFacets. With force it waits for
+// large segments' columns instead of giving errNotReady.
+type fastOptions struct {
+	need, perGroup int
+	after          *scored
+	force          bool
+	noFacets       bool
+}
+
 // fastSearch runs text (nil: every record) with the type and facet filters
-// of req, keeping the best need matches after the cursor after (nil: from
-// the start), and the best perGroup of each publisher in groupTop. With
-// force it waits for large segments' columns instead of
-// giving errNotReady. The caller must close page.snap.
-func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text query.Query, need, perGroup int, after *scored, force bool) (*fastPage, error) {
+// of req, as opt says. The caller must close page.snap.
+func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text query.Query, opt fastOptions) (*fastPage, error) {
+	need, perGroup, after, force := opt.need, opt.perGroup, opt.after, opt.force
 	o := orderOf(req.Sort)
 	r, err := x.reader()
 	if err != nil {
@@ -244,7 +253,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		}
 	}
 	w := &scan{f: f, o: o, rk: rk, need: need, perGroup: perGroup, after: after, fromTotals: fromTotals,
-		slot: slot, top: top, groups: map[uint32]*topHeap{}, lastPub: noOrdinal}
+		slot: slot, top: top, groups: map[uint32]*topHeap{}, lastPub: noOrdinal, noFacets: opt.noFacets}
 	if err := p.run(ctx, x, text, w); err != nil {
 		r.Close()
 		return nil, err
@@ -290,6 +299,7 @@ type scan struct {
 	groups    map[uint32]*topHeap // by publisher
 	lastPub   uint32
 	lastGroup *topHeap
+	noFacets  bool // count nothing but the total
 }
 
 // visit takes one live document with its score.
@@ -304,12 +314,16 @@ func (w *scan) visit(doc uint64, score float64, sc *segColumns, local uint64) {
 	fail := f.fails(row, multi)
 	if fail != 0 {
 		if fail&(fail-1) == 0 && fail != w.fromTotals {
-			f.countFacet(row, multi, fail)
+			if !w.noFacets {
+				f.countFacet(row, multi, fail)
+			}
 		}
 		return
 	}
 	w.total++
-	f.countAll(row, multi)
+	if !w.noFacets {
+		f.countAll(row, multi)
+	}
 	s := scored{score: score, doc: doc}
 	switch w.o {
 	case byTitle:
@@ -337,7 +351,8 @@ func (w *scan) fork() *scan {
 	f := *w.f
 	f.counts = make([]uint32, len(w.f.counts))
 	return &scan{f: &f, o: w.o, rk: w.rk, need: w.need, perGroup: w.perGroup, after: w.after,
-		fromTotals: w.fromTotals, slot: w.slot, top: &topHeap{r: w.rk}, groups: map[uint32]*topHeap{}, lastPub: noOrdinal}
+		fromTotals: w.fromTotals, slot: w.slot, top: &topHeap{r: w.rk}, groups: map[uint32]*topHeap{}, lastPub: noOrdinal,
+		noFacets: w.noFacets}
 }
 
 // merge adds what o saw to w.

@@ -168,7 +168,7 @@ func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq q
 	if diversify {
 		groups = perPublisher
 	}
-	p, err := x.fastSearch(ctx, req, tq, need, groups, after, cur.Key != nil)
+	p, err := x.fastSearch(ctx, req, tq, fastOptions{need: need, perGroup: groups, after: after, force: cur.Key != nil})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/katalog/katalog/catalog"
 )
@@ -56,11 +58,7 @@ func (x *Index) Similar(ctx context.Context, d catalog.Document, n int) ([]catal
 			if f.analyzer != analyzerFor(lang) {
 				continue
 			}
-			q := bleve.NewMatchQuery(t)
-			q.SetField(f.name)
-			q.Analyzer = f.analyzer
-			q.SetBoost(boostSimTitle)
-			any = append(any, q)
+			any = append(any, x.matchAny(f, t, boostSimTitle))
 		}
 		// And its synonyms in every language.
 		for _, alt := range x.expand.synonymsOf(strings.Fields(t)) {
@@ -72,53 +70,138 @@ func (x *Index) Similar(ctx context.Context, d catalog.Document, n int) ([]catal
 	if len(any) == 0 {
 		return []catalog.SimilarHit{}, nil
 	}
-	must := []query.Query{termQuery(fieldType, string(catalog.KindVariable)), bleve.NewDisjunctionQuery(any...)}
+	// Variables only: by the type filter on the fast path, so that the
+	// type adds nothing to the scores.
+	must := []query.Query{bleve.NewDisjunctionQuery(any...)}
 	var not []query.Query
 	if d.Dataset != nil && d.Dataset.Identifier != "" {
 		not = append(not, termQuery(catalog.FacetDataset, d.Dataset.Identifier))
 	}
-	sr := bleve.NewSearchRequestOptions(query.NewBooleanQuery(must, nil, not), similarPool, 0, false)
-	sr.Fields = []string{fieldHit}
-	sr.SortBy([]string{"-_score", "_id"})
-	res, err := x.idx.SearchInContext(ctx, sr)
+	cands, release, err := x.similarCandidates(ctx, query.NewBooleanQuery(must, nil, not))
 	if err != nil {
-		return nil, fmt.Errorf("similar: %w", err)
+		return nil, err
 	}
-	type cand struct {
-		hit   catalog.SimilarHit
-		score float64
-	}
+	defer release()
 	common := commonWords{}
 	if n, err := x.idx.DocCount(); err == nil {
 		common.limit = max(commonWordMin, uint64(float64(n)*commonWordShare))
 	}
-	var cands []cand
+	// Candidates come best first, and a candidate's score only decays:
+	// once n are kept whose scores are at least the next one's score, no
+	// later candidate can come before them.
+	type kept struct {
+		hit   catalog.SimilarHit
+		score float64
+	}
+	var out []kept
 	perDataset := map[string]int{}
-	for _, h := range res.Hits {
-		sh, err := stored(h)
+	for i, c := range cands {
+		if len(out) >= n {
+			sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+			if out[n-1].score >= c.score {
+				break
+			}
+		}
+		h, err := c.load()
 		if err != nil {
 			return nil, err
 		}
-		hit, _ := toHit(h)
-		if hit.IRI == v.IRI {
+		if h.hit.IRI == v.IRI {
 			continue
 		}
-		reasons := x.reasons(v, sh)
+		reasons := x.reasons(v, h.stored)
 		if len(reasons) == 0 || (len(reasons) == 1 && reasons[0].Kind == catalog.ReasonSharedWords && !common.anyRare(b, reasons[0].Words)) {
 			continue // nothing shared but words such as "cm" or "age"
 		}
-		ds := hit.Dataset.IRI
-		score := h.Score * math.Pow(decayDataset, float64(perDataset[ds]))
+		ds := h.hit.Dataset.IRI
+		score := cands[i].score * math.Pow(decayDataset, float64(perDataset[ds]))
 		perDataset[ds]++
-		cands = append(cands, cand{catalog.SimilarHit{SearchHit: hit, Reasons: reasons}, score})
+		out = append(out, kept{catalog.SimilarHit{SearchHit: h.hit, Reasons: reasons}, score})
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	out := make([]catalog.SimilarHit, 0, n)
-	for _, c := range cands[:min(n, len(cands))] {
-		c.hit.Score = c.score
-		out = append(out, c.hit)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	hits := make([]catalog.SimilarHit, 0, n)
+	for _, k := range out[:min(n, len(out))] {
+		k.hit.Score = k.score
+		hits = append(hits, k.hit)
 	}
-	return out, nil
+	return hits, nil
+}
+
+// candidate is a match of a similarity query, by score, whose hit is
+// loaded when it is needed.
+type candidate struct {
+	score float64
+	load  func() (loadedHit, error)
+}
+
+type loadedHit struct {
+	hit    catalog.SearchHit
+	stored storedHit
+}
+
+// similarCandidates returns the best similarPool matches of q, best first
+// (ties in index order): by the fast path, or by Bleve's collector while
+// the facet columns are being built. The caller must call release when it
+// has loaded the candidates it wants.
+func (x *Index) similarCandidates(ctx context.Context, q query.Query) (cands []candidate, release func(), err error) {
+	req := &catalog.SearchRequest{Type: catalog.KindVariable}
+	p, err := x.fastSearch(ctx, req, q, fastOptions{need: similarPool, noFacets: true})
+	if err == nil {
+		snap, offs := p.snap, p.offs
+		out := make([]candidate, len(p.top))
+		for i, m := range p.top {
+			out[i] = candidate{score: m.score, load: func() (loadedHit, error) {
+				id, raw, err := storedAt(snap, offs, m.doc)
+				if err != nil {
+					return loadedHit{}, err
+				}
+				return loadHit(&bsearch.DocumentMatch{ID: id, Score: m.score, Fields: map[string]any{fieldHit: string(raw)}})
+			}}
+		}
+		return out, func() { snap.Close() }, nil
+	}
+	if !errors.Is(err, errNotReady) {
+		return nil, nil, err
+	}
+	q = bleve.NewConjunctionQuery(termQuery(fieldType, string(catalog.KindVariable)), q)
+	sr := bleve.NewSearchRequestOptions(q, similarPool, 0, false)
+	sr.Fields = []string{fieldHit}
+	sr.SortBy([]string{"-_score", "_id"})
+	res, err := x.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("similar: %w", err)
+	}
+	out := make([]candidate, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = candidate{score: h.Score, load: func() (loadedHit, error) { return loadHit(h) }}
+	}
+	return out, func() {}, nil
+}
+
+func loadHit(h *bsearch.DocumentMatch) (loadedHit, error) {
+	sh, err := stored(h)
+	if err != nil {
+		return loadedHit{}, err
+	}
+	hit, err := toHit(h)
+	return loadedHit{hit, sh}, err
+}
+
+// matchAny matches any word of text in field f as its analyzer reads it,
+// as Bleve's match query does (a disjunction of one term query per token,
+// nothing if there is none).
+func (x *Index) matchAny(f textField, text string, boost float64) query.Query {
+	tokens := x.analyze(f.analyzer, text)
+	if len(tokens) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	tqs := make([]query.Query, len(tokens))
+	for i, t := range tokens {
+		tqs[i] = boosted(termQuery(f.name, string(t.Term)), boost)
+	}
+	q := bleve.NewDisjunctionQuery(tqs...)
+	q.SetMin(1)
+	return q
 }
 
 // reasons says why the variable sh is like v; none if it is not.
