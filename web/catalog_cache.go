@@ -24,9 +24,12 @@ import (
 // the cache goes out as its file (gzip), or decompressed on the fly.
 
 // cacheWait is how long a catalogue request waits for another request that
-// is writing the same document into the cache (a slow client slows the
-// writing) before it writes the document itself, without the cache.
-var cacheWait = 3 * time.Second
+// is writing the same document into the cache before it writes the
+// document itself, without the cache: as long as a request waits for its
+// turn to write (exportWait), so that a crowd of harvesters asking for one
+// page while other pages are being written still has it written once. (A
+// slow client slows the writing of its document, and so those waiting.)
+var cacheWait = 20 * time.Second
 
 // sendCatalog sends x's document, named doc, with the status and headers
 // set: from the cache when it is there, else written afresh (and into the
