@@ -54,6 +54,12 @@ type Store interface {
 	// FindCatalogs returns the catalogues a source published.
 	FindCatalogs(ctx context.Context, source string) ([]Catalog, error)
 
+	// Revision returns the store's revision: a number that grows, in the
+	// same transaction, with every ApplySnapshot that changes what the
+	// store holds of a source's records (Changes.Written). It is kept
+	// across restarts. Sources, runs and findings do not move it.
+	Revision(ctx context.Context) (uint64, error)
+
 	Close() error
 }
 
@@ -129,6 +135,11 @@ type Changes struct {
 	// HeldReason then says why.
 	Held       bool
 	HeldReason string
+	// Written is set when the snapshot changed anything the store holds of
+	// the source: a record (Added, Updated, Removed), the order of a
+	// dataset's variables, a catalogue or a code list. The store's
+	// Revision then moved.
+	Written bool
 }
 
 // Conflict is a record whose identifier another source's record holds.

@@ -2,6 +2,9 @@ package dcat
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
@@ -50,6 +53,7 @@ type Export struct {
 	pub   *Publication
 	opt   ExportOptions
 
+	revision uint64 // the store's, read before anything else
 	sources  map[string]catalog.Source
 	catalogs []catalog.Catalog
 	// Total is the number of datasets the export selects (all pages).
@@ -67,6 +71,12 @@ const batch = 100
 // error.
 func NewExport(ctx context.Context, store catalog.Store, pub *Publication, opt ExportOptions) (*Export, error) {
 	x := &Export{store: store, pub: pub, opt: opt, sources: make(map[string]catalog.Source)}
+	// The revision first: a harvest that commits while the export reads
+	// makes a document newer than its State, never older.
+	var err error
+	if x.revision, err = store.Revision(ctx); err != nil {
+		return nil, err
+	}
 	srcs, err := store.FindSources(ctx)
 	if err != nil {
 		return nil, err
@@ -108,6 +118,26 @@ func NewExport(ctx context.Context, store catalog.Store, pub *Publication, opt E
 		}
 	}
 	return x, nil
+}
+
+// State names what the export's document is made of: the store's revision
+// when NewExport began, each source's address and last change, and the
+// number of datasets selected. Two exports with the same options and
+// publication and the same State write the same document; a harvest that
+// changes anything a document says changes its State.
+func (x *Export) State() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "revision %d\ntotal %d\nmodified %s\n", x.revision, x.Total, x.Modified.UTC().Format(time.RFC3339Nano))
+	names := make([]string, 0, len(x.sources))
+	for name := range x.sources {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		s := x.sources[name]
+		fmt.Fprintf(&b, "source %q %q %s\n", name, s.URL, s.State.LastChanged.UTC().Format(time.RFC3339Nano))
+	}
+	return b.String()
 }
 
 // ExportStats say what an export wrote.

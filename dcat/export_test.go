@@ -5,8 +5,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/catalog/bolt"
@@ -104,5 +106,68 @@ func BenchmarkExportPage(b *testing.B) {
 		if err := w.Close(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestExportState: an export's State stays as it is while nothing it
+// reads changes, and changes with the store's records and with a source's
+// address or last change; a source's other harvest state leaves it alone.
+func TestExportState(t *testing.T) {
+	ctx := context.Background()
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "katalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f, err := os.Open("../fixtures/feeds/fhi-mfr.ttl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := dcat.Read(f, rdf.FormatTurtle, rdf.Options{})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := catalog.Source{Name: "fhi-mfr", URL: "https://data.fhi.no/mfr.ttl"}
+	if err := st.PutSource(ctx, &src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplySnapshot(ctx, "fhi-mfr", &res.Snapshot, catalog.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pub := dcat.DefaultPublication().WithBase("http://127.0.0.1:8080")
+	state := func() string {
+		t.Helper()
+		x, err := dcat.NewExport(ctx, st, &pub, dcat.ExportOptions{Profile: dcat.ProfileHealthDCATAP})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x.State()
+	}
+	prev := state()
+	for _, step := range []struct {
+		name        string
+		change      func()
+		wantChanged bool
+	}{
+		{"nothing", func() {}, false},
+		{"the source's next run", func() { src.State.NextRun = time.Now(); st.PutSource(ctx, &src) }, false},
+		{"the source's last change", func() { src.State.LastChanged = time.Now(); st.PutSource(ctx, &src) }, true},
+		{"the source's address", func() { src.URL = "https://data.fhi.no/mfr2.ttl"; st.PutSource(ctx, &src) }, true},
+		{"the catalogue's title", func() {
+			snap := res.Snapshot
+			snap.Catalogs = slices.Clone(snap.Catalogs)
+			snap.Catalogs[0].Title = catalog.Text{"nb": "Ny tittel"}
+			if _, err := st.ApplySnapshot(ctx, "fhi-mfr", &snap, catalog.ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	} {
+		step.change()
+		got := state()
+		if changed := got != prev; changed != step.wantChanged {
+			t.Errorf("after a change of %s: State changed = %v; want %v\n%s", step.name, changed, step.wantChanged, got)
+		}
+		prev = got
 	}
 }

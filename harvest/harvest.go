@@ -49,6 +49,12 @@ type Harvester struct {
 	// Profile is the validation profile of sources that name none;
 	// "" means "national".
 	Profile string
+	// Changed, if set, is called after a run that changed the store (a
+	// record, the order of variables, a catalogue or a code list) has
+	// stored its report and the source's state, so that what is made from
+	// the store can be made again. It is called from the goroutine of the
+	// run and must not block.
+	Changed func(source string)
 
 	defaultOnce   sync.Once
 	defaultClient *http.Client // when Client is nil; set once by defaultOnce
@@ -220,8 +226,11 @@ func (j *Job) Run(ctx context.Context) (*catalog.HarvestRun, error) {
 	defer h.release(src.Name)
 	limits := h.limits(src)
 	runCtx, cancel := context.WithTimeout(ctx, limits.timeout)
-	findings, runErr := h.harvest(runCtx, src, limits, run)
+	findings, changed, runErr := h.harvest(runCtx, src, limits, run)
 	cancel()
+	if changed && h.Changed != nil {
+		defer h.Changed(src.Name) // after the state below is stored
+	}
 	run.Finished = h.now()
 	src.State.LastRun = run.ID
 	interrupted := ctx.Err() != nil
@@ -275,8 +284,8 @@ func (j *Job) Run(ctx context.Context) (*catalog.HarvestRun, error) {
 
 // harvest does the work of a run and fills in run; src.State is updated for
 // the caller to store. An error fails the run unless run.Status says
-// otherwise.
-func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits resolvedLimits, run *catalog.HarvestRun) ([]catalog.Finding, error) {
+// otherwise. The bool says whether the run changed the store.
+func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits resolvedLimits, run *catalog.HarvestRun) ([]catalog.Finding, bool, error) {
 	start := time.Now()
 	// A release or a stale index needs the records written or indexed
 	// again, so validators that would say "unchanged" are not sent.
@@ -287,16 +296,17 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 	fd, err := h.readFeed(ctx, src, limits, run)
 	run.Timings.FetchParse = since(start)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if fd.notModified {
-		return h.unchanged(ctx, src, run)
+		findings, err := h.unchanged(ctx, src, run)
+		return findings, false, err
 	}
 
 	start = time.Now()
 	v, err := h.validator(src)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	report := v.Validate(fd.graph)
 	run.Quality = &report.Quality
@@ -307,7 +317,7 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 	fd.graph = nil // the graph is the run's largest allocation: let it go
 	snap := &res.Snapshot
 	if len(snap.Datasets) == 0 {
-		return nil, fmt.Errorf("the feed has no dcat:Dataset (read %d triples)", res.Triples)
+		return nil, false, fmt.Errorf("the feed has no dcat:Dataset (read %d triples)", res.Triples)
 	}
 	attachValidation(snap, report)
 	prepare(src, snap)
@@ -323,7 +333,7 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 	ch, err := h.Store.ApplySnapshot(ctx, src.Name, snap, catalog.ApplyOptions{Now: run.Started, MaxRemoveShare: share})
 	run.Timings.Store = since(start)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	findings := append(append(report.Findings, res.Findings...), conflictFindings(ch.Conflicts)...)
 	tally(run, snap, ch, findings)
@@ -331,14 +341,14 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 		run.Status = catalog.RunHeld
 		run.Error = ch.HeldReason + ". Nothing was changed; check the feed, and if the removals are meant, release the hold (POST /api/v1/sources/" + src.Name + "/release)."
 		src.State.Held = true
-		return findings, nil
+		return findings, false, nil
 	}
 	// The snapshot is committed: from here on the run is ok, and the index
 	// is brought up to date even if katalog is shutting down.
 	run.Status = catalog.RunOK
 	src.State.Held, src.State.ReleaseHold = false, false
 	src.State.ETag, src.State.LastModified, src.State.Hash = fd.etag, fd.lastMod, fd.hash
-	if len(ch.Added)+len(ch.Updated)+len(ch.Removed) > 0 {
+	if ch.Written {
 		src.State.LastChanged = run.Started
 	}
 	start = time.Now()
@@ -349,10 +359,10 @@ func (h *Harvester) harvest(ctx context.Context, src *catalog.Source, limits res
 		// The store has the new records; the next run indexes the whole
 		// source again. Say so rather than hide it.
 		src.State.IndexStale = true
-		return findings, fmt.Errorf("records stored, but the search index could not be updated; the next run indexes the source again: %w", err)
+		return findings, ch.Written, fmt.Errorf("records stored, but the search index could not be updated; the next run indexes the source again: %w", err)
 	}
 	src.State.IndexStale = false
-	return findings, nil
+	return findings, ch.Written, nil
 }
 
 // unchanged completes a run whose feed has not changed since the last good

@@ -543,3 +543,55 @@ func TestRunInterrupted(t *testing.T) {
 		t.Errorf("an interrupted first run indexed %d variables; want none", res.Total)
 	}
 }
+
+// TestRunChanged: Changed hears of every run that changed the store, once
+// the source's state is stored (so that what is made from the store then
+// sees the run's LastChanged), and of no other run; LastChanged moves with
+// any change, the catalogue's own record included.
+func TestRunChanged(t *testing.T) {
+	e := newEnv(t)
+	fs := newFeedServer(t)
+	full := readFixture(t, "fhi-msis.ttl")
+	fs.serve(200, "text/turtle", full)
+	e.addSource(t, catalog.Source{Name: "msis", URL: fs.URL})
+	type heard struct {
+		source      string
+		lastChanged time.Time
+	}
+	var got []heard
+	e.h.Changed = func(source string) {
+		src, err := e.store.FindSource(context.Background(), source)
+		if err != nil {
+			t.Errorf("Changed(%s): FindSource: %v", source, err)
+			return
+		}
+		got = append(got, heard{source, src.State.LastChanged})
+	}
+	catalogTitle := []byte(`"Meldingssystem for smittsomme sykdommer (MSIS): uttrekk koblet til MoBa"@nb`)
+	if !bytes.Contains(full, catalogTitle) {
+		t.Fatalf("fhi-msis.ttl no longer has the catalogue title %s", catalogTitle)
+	}
+	for _, step := range []struct {
+		name        string
+		body        []byte
+		wantChanged bool
+	}{
+		{"first run", full, true},
+		{"the same feed", full, false},
+		{"the same triples, another byte", append(append([]byte{}, full...), '\n'), false},
+		{"the catalogue's title only", bytes.Replace(full, catalogTitle, []byte(`"MSIS (ny tittel)"@nb`), 1), true},
+	} {
+		got = nil
+		fs.serve(200, "text/turtle", step.body)
+		run := e.run(t, "msis")
+		if run.Status != catalog.RunOK && run.Status != catalog.RunUnchanged {
+			t.Fatalf("%s: run = %s %q", step.name, run.Status, run.Error)
+		}
+		switch {
+		case !step.wantChanged && len(got) != 0:
+			t.Errorf("%s: Changed heard %v; want nothing", step.name, got)
+		case step.wantChanged && (len(got) != 1 || got[0].source != "msis" || !got[0].lastChanged.Equal(run.Started)):
+			t.Errorf("%s: Changed heard %v; want msis once, with LastChanged %v stored", step.name, got, run.Started)
+		}
+	}
+}

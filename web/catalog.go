@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -147,8 +149,20 @@ func notAcceptable(html bool) error {
 	return echo.NewHTTPError(http.StatusNotAcceptable, "Katalog serves this resource as "+strings.Join(types, ", "))
 }
 
+// catalogRoutes are the addresses of the catalogue.
+var catalogRoutes = []string{"/catalog", "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/catalog.nt"}
+
+func isCatalogRoute(path string) bool {
+	for _, p := range catalogRoutes {
+		if p == path {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) registerCatalogRoutes(e *echo.Echo) {
-	for _, p := range []string{"/catalog", "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/catalog.nt"} {
+	for _, p := range catalogRoutes {
 		e.GET(p, s.handleCatalog, s.limited(s.exportLimit))
 		e.HEAD(p, s.handleCatalog, s.limited(s.exportLimit))
 	}
@@ -182,6 +196,7 @@ func (s *Server) publication(c echo.Context) *dcat.Publication {
 func (s *Server) handleCatalog(c echo.Context) error {
 	req := c.Request()
 	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
+	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	format, fixed := extensionFormats[strings.TrimPrefix(req.URL.Path, "/catalog")]
 	if !fixed {
 		f, isHTML, ok := negotiate(req.Header.Get(echo.HeaderAccept), true)
@@ -226,7 +241,8 @@ func (s *Server) handleCatalog(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	etag := catalogETag(s.version, pub.Base, format, opt, x)
+	doc := catalogDocumentOf(s.version, pub, format, req.URL, opt, x)
+	etag := doc.etag()
 	h.Set(echo.HeaderContentType, mediaTypeOf(format)+"; charset=utf-8")
 	h.Set("ETag", etag)
 	if !x.Modified.IsZero() {
@@ -240,24 +256,7 @@ func (s *Server) handleCatalog(c echo.Context) error {
 		c.Response().WriteHeader(http.StatusOK)
 		return nil
 	}
-	release, err := s.exportTurn(c)
-	if err != nil {
-		return err
-	}
-	defer release()
-	c.Response().WriteHeader(http.StatusOK)
-	w := rdf.NewWriter(c.Response(), format, dcat.Prefixes)
-	if _, err := x.Write(req.Context(), w); err != nil {
-		// The status is sent: all that is left is to log the error and
-		// break the connection, so that the client sees a cut-off answer
-		// rather than a short document it would take for the catalogue.
-		s.log.Error("catalogue export failed", "error", err, "path", req.URL.String())
-		panic(http.ErrAbortHandler)
-	}
-	if err := w.Close(); err != nil {
-		s.log.Warn("catalogue export not delivered", "error", err)
-	}
-	return nil
+	return s.sendCatalog(c, x, format, doc)
 }
 
 // parseSince reads modified_since: a date or a date and time (RFC 3339).
@@ -279,15 +278,32 @@ func catalogPageURL(base string, u *url.URL, n, size int) string {
 	return base + u.Path + "?" + q.Encode()
 }
 
-// catalogETag names one version of one document: it changes when a harvest
-// changes a record, and differs per format, profile and page.
-func catalogETag(version, base string, f rdf.Format, opt dcat.ExportOptions, x *dcat.Export) string {
+// catalogDocument names a catalogue document. page names what was asked
+// for: the syntax, the address (path and query, which the Hydra links
+// repeat), the publication (base address included) and Katalog's version;
+// it stays the same from one harvest to the next. id names the document
+// itself: page and the state of the store it is made of (dcat.Export.State),
+// so it changes whenever a harvest changes anything the document says. Both
+// are hex.
+type catalogDocument struct{ page, id string }
+
+func catalogDocumentOf(version string, pub *dcat.Publication, f rdf.Format, u *url.URL, opt dcat.ExportOptions, x *dcat.Export) catalogDocument {
+	pubJSON, err := json.Marshal(pub)
+	if err != nil {
+		// A Publication is strings, texts, times and maps of strings.
+		panic(fmt.Sprintf("catalogue: publication to JSON: %v", err))
+	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%v\n%s\n%d\n%d\n%s\n%s\n%d", version, base, f, opt.Profile, opt.Page, opt.Size,
-		opt.ModifiedSince.UTC().Format(time.RFC3339Nano), x.Modified.UTC().Format(time.RFC3339Nano), x.Total)
-	// Weak: the same document may go out gzipped or not.
-	return `W/"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+	fmt.Fprintf(h, "%s\n%v\n%s\n%s\n%s\n", version, f, u.Path, u.Query().Encode(), pubJSON)
+	page := h.Sum(nil)
+	fmt.Fprintf(h, "%s\n%d\n%d\n%s\n%s", opt.Profile, opt.Page, opt.Size,
+		opt.ModifiedSince.UTC().Format(time.RFC3339Nano), x.State())
+	return catalogDocument{page: hex.EncodeToString(page[:12]), id: hex.EncodeToString(h.Sum(nil)[:12])}
 }
+
+// etag is the document's ETag: weak, since the same document may go out
+// gzipped or not.
+func (d catalogDocument) etag() string { return `W/"` + d.id + `"` }
 
 // notModified applies If-None-Match, or else If-Modified-Since.
 func notModified(req *http.Request, etag string, modified time.Time) bool {
@@ -498,5 +514,16 @@ func (s *Server) exportTurn(c echo.Context) (release func(), err error) {
 	case <-t.C:
 		c.Response().Header().Set("Retry-After", "10")
 		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "the catalogue is being written for %d other clients, as many as this server writes at a time; try again in a few seconds", cap(s.exports))
+	}
+}
+
+// exportTurnOf is exportTurn for work of the server's own, which waits as
+// long as ctx lets it.
+func (s *Server) exportTurnOf(ctx context.Context) (release func(), err error) {
+	select {
+	case s.exports <- struct{}{}:
+		return func() { <-s.exports }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }

@@ -23,6 +23,10 @@ type metrics struct {
 	harvestRuns *prometheus.CounterVec   // by source, status
 	harvestTime *prometheus.HistogramVec // by source, status
 	limited     *prometheus.CounterVec   // by limit
+	// catalogCache counts catalogue documents by how the cache served
+	// them: hit, miss (written afresh and into the cache) or bypass
+	// (written afresh only).
+	catalogCache *prometheus.CounterVec
 	// routes are the route templates registered, set once by New before
 	// the server answers; any other path is counted as "unmatched".
 	routes map[string]bool
@@ -59,6 +63,10 @@ func newMetrics(s *Server) *metrics {
 			Name: "katalog_http_rate_limited_total",
 			Help: "Requests refused with 429 because their client was over a rate limit, by limit (search, export).",
 		}, []string{"limit"}),
+		catalogCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "katalog_catalog_cache_requests_total",
+			Help: "Catalogue documents sent (GET /catalog…), by result: hit (from the cache), miss (written, and kept in the cache), bypass (written, not cached: another request was writing it too slowly, or the cache failed).",
+		}, []string{"result"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "katalog_build_info",
@@ -69,9 +77,21 @@ func newMetrics(s *Server) *metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.harvestRuns, m.harvestTime, m.limited, build,
+		m.requests, m.harvestRuns, m.harvestTime, m.limited, m.catalogCache, build,
 		newIndexCollector(s),
 	)
+	if s.cache != nil {
+		m.reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "katalog_catalog_cache_bytes",
+				Help: "Bytes of the catalogue documents in the cache, gzip-compressed.",
+			}, func() float64 { b, _ := s.cache.Size(); return float64(b) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "katalog_catalog_cache_documents",
+				Help: "Catalogue documents in the cache.",
+			}, func() float64 { _, n := s.cache.Size(); return float64(n) }),
+		)
+	}
 	return m
 }
 

@@ -777,3 +777,57 @@ func TestConcurrentUse(t *testing.T) {
 	}
 
 }
+
+// TestRevision checks that every snapshot that changes anything an export
+// reads moves the store's revision on, in the same transaction, and that
+// one that changes nothing does not.
+func TestRevision(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name        string
+		edit        func(*catalog.Snapshot)
+		share       float64
+		wantWritten bool
+	}{
+		{"the same snapshot", func(*catalog.Snapshot) {}, 0, false},
+		{"a dataset removed", func(snap *catalog.Snapshot) { without(snap, dsIRI("mfr", 2)) }, 0, true},
+		{"a variable's title", func(snap *catalog.Snapshot) {
+			variable(snap, varIRI("mfr", 1, 1)).Title["nb"] = "Endret"
+			rehash(snap)
+		}, 0, true},
+		{"the catalogue's title only", func(snap *catalog.Snapshot) { snap.Catalogs[0].Title["nb"] = "Ny tittel" }, 0, true},
+		{"a code list's label only", func(snap *catalog.Snapshot) { snap.CodeLists[0].Title["nb"] = "Kjønn (ny)" }, 0, true},
+		{"variables in another order", func(snap *catalog.Snapshot) {
+			snap.Variables[0], snap.Variables[1] = snap.Variables[1], snap.Variables[0]
+		}, 0, true},
+		{"held by the guard", func(snap *catalog.Snapshot) { *snap = catalog.Snapshot{} }, 0.5, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t)
+			if rev, err := s.Revision(ctx); err != nil || rev != 0 {
+				t.Fatalf("Revision of a new store = %d, %v; want 0", rev, err)
+			}
+			if ch := apply(t, s, "mfr", newSnapshot("mfr", 3, 4), catalog.ApplyOptions{Now: t1}); !ch.Written {
+				t.Errorf("first ApplySnapshot: Written = false; want true")
+			}
+			before, err := s.Revision(ctx)
+			if err != nil || before != 1 {
+				t.Fatalf("Revision after the first snapshot = %d, %v; want 1", before, err)
+			}
+			snap := newSnapshot("mfr", 3, 4)
+			tt.edit(snap)
+			ch := apply(t, s, "mfr", snap, catalog.ApplyOptions{Now: t2, MaxRemoveShare: tt.share})
+			if ch.Written != tt.wantWritten {
+				t.Errorf("ApplySnapshot(%s): Written = %v; want %v", tt.name, ch.Written, tt.wantWritten)
+			}
+			want := before
+			if tt.wantWritten {
+				want++
+			}
+			if rev, err := s.Revision(ctx); err != nil || rev != want {
+				t.Errorf("Revision after ApplySnapshot(%s) = %d, %v; want %d", tt.name, rev, err, want)
+			}
+		})
+	}
+}

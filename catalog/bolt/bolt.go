@@ -97,6 +97,35 @@ func Open(path string) (*DB, error) {
 // Close closes the file.
 func (s *DB) Close() error { return s.db.Close() }
 
+// keyRevision is the meta key of the store's revision, a big-endian uint64.
+const keyRevision = "revision"
+
+// Revision implements catalog.Store.
+func (s *DB) Revision(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var rev uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		rev = revision(tx)
+		return nil
+	})
+	return rev, err
+}
+
+func revision(tx *bolt.Tx) uint64 {
+	v := tx.Bucket([]byte(bucketMeta)).Get([]byte(keyRevision))
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+// bumpRevision moves the store's revision on by one.
+func bumpRevision(tx *bolt.Tx) error {
+	return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyRevision), binary.BigEndian.AppendUint64(nil, revision(tx)+1))
+}
+
 // PutSource implements catalog.Store.
 func (s *DB) PutSource(ctx context.Context, src *catalog.Source) error {
 	if err := ctx.Err(); err != nil {

@@ -220,6 +220,7 @@ type kv struct{ k, v []byte }
 // put queues a write.
 func (a *applier) put(b *bolt.Bucket, k, v []byte) {
 	a.pending[b] = append(a.pending[b], kv{k, v})
+	a.ch.Written = true
 }
 
 // flush writes the queued writes, bucket by bucket, in key order. For a
@@ -358,7 +359,13 @@ func (a *applier) apply(snap *catalog.Snapshot, maxRemoveShare float64) error {
 			return err
 		}
 	}
-	return a.flush()
+	if err := a.flush(); err != nil {
+		return err
+	}
+	if a.ch.Written {
+		return bumpRevision(a.tx)
+	}
+	return nil
 }
 
 // massDeletion returns why a snapshot must be held, or "".
@@ -383,11 +390,19 @@ func (a *applier) putCatalogs(cats []catalog.Catalog) error {
 		c := cats[i]
 		c.Source = a.source
 		keep[c.IRI] = true
-		if err := putJSON(a.sb.catalogs, []byte(c.IRI), &c); err != nil {
+		data, err := json.Marshal(&c)
+		if err != nil {
 			return err
 		}
+		if bytes.Equal(a.sb.catalogs.Get([]byte(c.IRI)), data) {
+			continue
+		}
+		if err := a.sb.catalogs.Put([]byte(c.IRI), data); err != nil {
+			return err
+		}
+		a.ch.Written = true
 	}
-	return deleteUnlisted(a.sb.catalogs, keep)
+	return a.deleteUnlisted(a.sb.catalogs, keep)
 }
 
 func (a *applier) putCodeLists(lists []catalog.CodeList) error {
@@ -405,11 +420,12 @@ func (a *applier) putCodeLists(lists []catalog.CodeList) error {
 		if err := a.sb.codelists.Put([]byte(cl.IRI), data); err != nil {
 			return err
 		}
+		a.ch.Written = true
 	}
-	return deleteUnlisted(a.sb.codelists, keep)
+	return a.deleteUnlisted(a.sb.codelists, keep)
 }
 
-func deleteUnlisted(b *bolt.Bucket, keep map[string]bool) error {
+func (a *applier) deleteUnlisted(b *bolt.Bucket, keep map[string]bool) error {
 	var drop [][]byte
 	err := b.ForEach(func(k, _ []byte) error {
 		if !keep[string(k)] {
@@ -424,6 +440,7 @@ func deleteUnlisted(b *bolt.Bucket, keep map[string]bool) error {
 		if err := b.Delete(k); err != nil {
 			return err
 		}
+		a.ch.Written = true
 	}
 	return nil
 }
@@ -599,6 +616,7 @@ func (a *applier) putOrder(dataset string, iris []string) error {
 		if err := a.sb.order.Delete(k); err != nil {
 			return err
 		}
+		a.ch.Written = true
 	}
 	for i, iri := range iris {
 		a.put(a.sb.order, orderKey(dataset, i), []byte(iri))
@@ -698,6 +716,7 @@ func (a *applier) dropID(kind catalog.RecordKind, identifier, iri string) error 
 	}
 	key := idKey(kind, identifier)
 	if bytes.Equal(a.ids.Get(key), idValue(a.source, iri)) {
+		a.ch.Written = true
 		return a.ids.Delete(key)
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	"github.com/katalog/katalog/harvest"
 	"github.com/katalog/katalog/search"
 	"github.com/katalog/katalog/web"
+	"github.com/katalog/katalog/web/pagecache"
 )
 
 // app is Katalog opened on a data folder.
@@ -187,22 +188,37 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if *noHarvest {
 		harvests = nil // the admin API answers that this katalog does not harvest
 	}
+	// The cache of catalogue documents starts empty each time: its keys
+	// need not outlive the process, and a restart may bring another
+	// configuration or version.
+	var cache *pagecache.Cache
+	if size := a.cfg.CatalogCacheSize; size > 0 {
+		if cache, err = pagecache.Open(paths(*dataDir).catalogCache, size); err != nil {
+			return err
+		}
+	} else if err := os.RemoveAll(paths(*dataDir).catalogCache); err != nil {
+		log.Warn("the catalogue cache is off, and its folder could not be removed", "error", err)
+	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Index: a.index, Harvests: harvests, Validator: a.harvester,
 		AdminToken: token, Logger: log, Version: version, Publication: a.cfg.publication(),
 		IndexSize:   a.index.DiskSize,
 		SearchLimit: a.cfg.SearchLimit, ExportLimit: a.cfg.ExportLimit, TrustedProxies: a.cfg.TrustedProxies,
 		MaxBody: a.cfg.MaxBody, MaxFeedBody: a.cfg.MaxFeedBody,
+		CatalogCache: cache,
 	})
 	if err != nil {
 		return err
 	}
-	// Every finished run, the first harvest's too, goes into /metrics.
+	// Every finished run, the first harvest's too, goes into /metrics;
+	// every run that changed the store has the catalogue's pages warmed
+	// again.
 	a.harvester.Progress = func(p harvest.Progress) {
 		if p.Phase == harvest.PhaseDone {
 			srv.ObserveRun(p.Run)
 		}
 	}
+	a.harvester.Changed = func(string) { srv.CatalogChanged() }
 
 	// Sources never harvested are harvested before the server is ready,
 	// so that its first answers are complete.
@@ -217,6 +233,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	// On a signal the scheduler and the server stop together: runs in
 	// flight and requests each get shutdownGrace to finish.
 	schedCtx, stopSched := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() {
+		defer close(warmed)
+		srv.WarmCatalog(schedCtx)
+	}()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -237,6 +258,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	served <- err // for the deferred wait
 	stopSched()
 	<-done
+	<-warmed
 	log.Info("katalog stopped")
 	return err
 }

@@ -61,7 +61,17 @@ type config struct {
 	// MaxBody and MaxFeedBody are the server's request body limits, of
 	// every route and of the validation service.
 	MaxBody, MaxFeedBody int64
+	// CatalogCacheSize is the most bytes on disk of the catalogue
+	// documents serve keeps, gzip-compressed, in DATA/cache/catalog; 0
+	// keeps none.
+	CatalogCacheSize int64
 }
+
+// defaultCatalogCacheSize is the default of catalog_cache.max_size: room
+// for every page of both profiles of a catalogue of a million variables
+// many times over (its whole HealthDCAT-AP Turtle, 722 MB, is 59 MB at
+// gzip level 1: docs/benchmarks.md).
+const defaultCatalogCacheSize = 2 << 30
 
 // Defaults of the rate limits per client address. A harvester paging
 // through /catalog one request at a time is held back only if it goes
@@ -77,15 +87,21 @@ var (
 )
 
 type fileConfig struct {
-	Sources       []yaml.Node      `yaml:"sources"`
-	AdminTokenEnv string           `yaml:"admin_token_env"`
-	FileRoots     []string         `yaml:"file_roots"`
-	Workers       int              `yaml:"workers"`
-	Profile       string           `yaml:"profile"`
-	BaseURL       string           `yaml:"base_url"`
-	RateLimits    rateLimitsConfig `yaml:"rate_limits"`
-	BodyLimits    bodyLimitsConfig `yaml:"body_limits"`
+	Sources       []yaml.Node        `yaml:"sources"`
+	AdminTokenEnv string             `yaml:"admin_token_env"`
+	FileRoots     []string           `yaml:"file_roots"`
+	Workers       int                `yaml:"workers"`
+	Profile       string             `yaml:"profile"`
+	BaseURL       string             `yaml:"base_url"`
+	RateLimits    rateLimitsConfig   `yaml:"rate_limits"`
+	BodyLimits    bodyLimitsConfig   `yaml:"body_limits"`
+	CatalogCache  catalogCacheConfig `yaml:"catalog_cache"`
 	limitsConfig  `yaml:",inline"`
+}
+
+// catalogCacheConfig is the cache of the DCAT endpoint's documents.
+type catalogCacheConfig struct {
+	MaxSize string `yaml:"max_size"` // a size, or 0 for no cache
 }
 
 // rateLimitsConfig are the server's rate limits per client address.
@@ -225,6 +241,9 @@ func parseConfig(r io.Reader, name, baseDir string) (*config, error) {
 	}
 	if err := cfg.parseServerLimits(fc.RateLimits, fc.BodyLimits); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if cfg.CatalogCacheSize, err = parseCacheSize(fc.CatalogCache.MaxSize); err != nil {
+		return nil, fmt.Errorf("%s: %w", at("catalog_cache"), err)
 	}
 	for _, root := range fc.FileRoots {
 		if !filepath.IsAbs(root) {
@@ -484,6 +503,22 @@ func (c *config) parseServerLimits(rl rateLimitsConfig, bl bodyLimitsConfig) err
 		*b.into = n
 	}
 	return nil
+}
+
+// parseCacheSize reads catalog_cache.max_size: a size, or 0 for none; ""
+// is the default.
+func parseCacheSize(v string) (int64, error) {
+	switch strings.TrimSpace(v) {
+	case "":
+		return defaultCatalogCacheSize, nil
+	case "0":
+		return 0, nil
+	}
+	n, err := parseBytes(v)
+	if err != nil {
+		return 0, fmt.Errorf("catalog_cache.max_size %q must be a size such as 2GB, or 0 for no cache", v)
+	}
+	return n, nil
 }
 
 // parseRateLimit reads one rate limit, filling in def for what it leaves

@@ -93,6 +93,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"body limit", src + "body_limits:\n  default: small\n", `body_limits.default "small" must be a size such as 64KB or 32MB`},
 		{"validate limit", src + "body_limits:\n  validate: -1MB\n", `body_limits.validate "-1MB"`},
 		{"body unknown key", src + "body_limits:\n  upload: 1MB\n", "field upload not found"},
+		{"cache size", src + "catalog_cache:\n  max_size: big\n", `k.yaml: line 4: catalog_cache.max_size "big" must be a size such as 2GB, or 0 for no cache`},
+		{"cache negative", src + "catalog_cache:\n  max_size: -1GB\n", `catalog_cache.max_size "-1GB"`},
+		{"cache unknown key", src + "catalog_cache:\n  dir: /tmp\n", "field dir not found"},
 		{"default profile", "profile: strict\nsources:\n  - name: a\n    url: http://x\n", "k.yaml: line 1: profile \"strict\""},
 		// Every error names a line unless it is about the whole file.
 		{"workers line", "sources:\n  - name: a\n    url: http://x\nworkers: 65\n", "k.yaml: line 4: workers must be"},
@@ -148,6 +151,26 @@ func TestParseServerLimits(t *testing.T) {
 					cfg.SearchLimit, cfg.ExportLimit, proxies, cfg.MaxBody, cfg.MaxFeedBody, c.search, c.export, c.proxies, c.body, c.feed)
 			}
 		})
+	}
+}
+
+func TestParseCatalogCache(t *testing.T) {
+	const src = "sources:\n  - name: a\n    url: http://x\n"
+	for _, c := range []struct {
+		yaml string
+		want int64
+	}{
+		{src, 2 << 30},
+		{src + "catalog_cache:\n  max_size: 0\n", 0},
+		{src + "catalog_cache: {max_size: 500MB}\n", 500 << 20},
+		{src + "catalog_cache:\n  max_size: 10GB\n", 10 << 30},
+	} {
+		cfg, err := parseConfig(strings.NewReader(c.yaml), "k.yaml", "/base")
+		if err != nil {
+			t.Errorf("parseConfig(%q) = %v", c.yaml, err)
+		} else if cfg.CatalogCacheSize != c.want {
+			t.Errorf("parseConfig(%q): catalog cache of %d bytes; want %d", c.yaml, cfg.CatalogCacheSize, c.want)
+		}
 	}
 }
 

@@ -113,11 +113,15 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, nil))
 }
 
-// dataPaths are the files of a data folder.
-type dataPaths struct{ store, index string }
+// dataPaths are the files of a data folder: the store, the search index,
+// and the folder of serve's cache of catalogue documents.
+type dataPaths struct{ store, index, catalogCache string }
 
 func paths(dir string) dataPaths {
-	return dataPaths{store: filepath.Join(dir, "katalog.db"), index: filepath.Join(dir, "index.bleve")}
+	return dataPaths{
+		store: filepath.Join(dir, "katalog.db"), index: filepath.Join(dir, "index.bleve"),
+		catalogCache: filepath.Join(dir, "cache", "catalog"),
+	}
 }
 
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {

@@ -436,3 +436,141 @@ func TestServeListensWhileStarting(t *testing.T) {
 		t.Errorf("search once ready = %d %s; want hits", code, body)
 	}
 }
+
+// TestServeCatalogCache: with a base address, serve writes the default
+// pages of the catalogue into DATA/cache/catalog as it starts, so that the
+// first harvester is sent them from there; a harvest that changes the store
+// has them written again; serve without the cache removes its folder.
+func TestServeCatalogCache(t *testing.T) {
+	const token = "cache-test-token"
+	t.Setenv("KATALOG_TEST_ADMIN_TOKEN", token)
+	dir, data := t.TempDir(), t.TempDir()
+	feed, err := os.ReadFile("../../fixtures/feeds/fhi-msis.ttl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feedPath := filepath.Join(dir, "msis.ttl")
+	if err := os.WriteFile(feedPath, feed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	base := "http://" + addr
+	config := func(extra string) string {
+		path := filepath.Join(dir, "katalog.yaml")
+		body := "sources:\n  - name: msis\n    url: file:msis.ttl\n    schedule: 24h\nadmin_token_env: KATALOG_TEST_ADMIN_TOKEN\nbase_url: " + base + "\n" + extra
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	serve := func(cfg string) (stop func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		var logs lockedBuffer
+		exited := make(chan error, 1)
+		go func() {
+			if code := run(ctx, []string{"serve", "--config", cfg, "--addr", addr, "--data", data}, nil, io.Discard, &logs); code != exitOK {
+				exited <- fmt.Errorf("exit status %d\n%s", code, logs.String())
+			}
+			close(exited)
+		}()
+		waitReady(t, addr, exited)
+		return func() {
+			cancel()
+			if err := <-exited; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	metric := func(name string) string {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if m := regexp.MustCompile(`\n` + regexp.QuoteMeta(name) + ` (\S+)\n`).FindSubmatch(b); m != nil {
+			return string(m[1])
+		}
+		return "0"
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 20 s", what)
+			}
+		}
+	}
+	get := func(target string) (etag, body string) {
+		t.Helper()
+		resp, err := http.Get(base + target) // Go's client asks for gzip
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !resp.Uncompressed {
+			t.Fatalf("GET %s = %d, gzipped %v; want 200, gzipped", target, resp.StatusCode, resp.Uncompressed)
+		}
+		return resp.Header.Get("ETag"), string(b)
+	}
+	cached := func(etag string) bool {
+		_, err := os.Stat(filepath.Join(data, "cache", "catalog", strings.Trim(strings.TrimPrefix(etag, "W/"), `"`)+".gz"))
+		return err == nil
+	}
+
+	stop := serve(config(""))
+	const page = "/catalog?page=1&size=100"
+	waitFor("the default pages warmed", func() bool { return metric("katalog_catalog_cache_documents") == "2" })
+	etag, body := get(page)
+	if !cached(etag) || !strings.Contains(body, "<"+base+"/catalog>") {
+		t.Errorf("GET %s: ETag %s, cached %v; want the warmed page", page, etag, cached(etag))
+	}
+	if hits, misses := metric(`katalog_catalog_cache_requests_total{result="hit"}`), metric(`katalog_catalog_cache_requests_total{result="miss"}`); hits != "1" || misses != "0" {
+		t.Errorf("after warming, GET %s: %s hits, %s misses; want 1, 0", page, hits, misses)
+	}
+
+	const title = `"Meldingssystem for smittsomme sykdommer (MSIS): uttrekk koblet til MoBa"@nb`
+	if !bytes.Contains(feed, []byte(title)) {
+		t.Fatalf("fhi-msis.ttl lacks the catalogue title %s", title)
+	}
+	if err := os.WriteFile(feedPath, bytes.Replace(feed, []byte(title), []byte(`"MSIS, ny tittel"@nb`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/sources/msis/harvest", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	waitFor("the changed page warmed", func() bool {
+		head, err := http.Head(base + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head.Body.Close()
+		e := head.Header.Get("ETag")
+		return e != etag && cached(e)
+	})
+	etag2, body := get(page)
+	if etag2 == etag || !strings.Contains(body, "MSIS, ny tittel") {
+		t.Errorf("GET %s after the harvest: ETag %s (before %s); want a new page with the new title", page, etag2, etag)
+	}
+	if misses := metric(`katalog_catalog_cache_requests_total{result="miss"}`); misses != "0" {
+		t.Errorf("after the harvest and warming: %s misses; want 0", misses)
+	}
+	if des, _ := os.ReadDir(filepath.Join(data, "cache", "catalog")); len(des) != 2 {
+		t.Errorf("files in the cache after the harvest: %d; want 2 (the old versions dropped)", len(des))
+	}
+	stop()
+
+	stop = serve(config("catalog_cache:\n  max_size: 0\n"))
+	if _, err := os.Stat(filepath.Join(data, "cache", "catalog")); !os.IsNotExist(err) {
+		t.Errorf("serve without a cache left its folder: %v", err)
+	}
+	if _, body := get(page); !strings.Contains(body, "MSIS, ny tittel") {
+		t.Errorf("GET %s without a cache: not the page", page)
+	}
+	stop()
+}
