@@ -256,7 +256,26 @@ func (s *Server) handleCatalog(c echo.Context) error {
 		c.Response().WriteHeader(http.StatusOK)
 		return nil
 	}
+	if opt.Page == 0 {
+		// The whole catalogue reads the whole store.
+		defer s.releaseStore()
+	}
 	return s.sendCatalog(c, x, format, doc)
+}
+
+// mappedStore is a store whose memory map can give back the pages a read
+// of the whole store brought in (catalog/bolt).
+type mappedStore interface{ ReleaseMapped() error }
+
+// releaseStore gives back the store's mapped pages after a read of the
+// whole catalogue, so that the process's resident memory stays that of
+// its working set.
+func (s *Server) releaseStore() {
+	if m, ok := s.store.(mappedStore); ok {
+		if err := m.ReleaseMapped(); err != nil {
+			s.log.Warn("store", "error", err)
+		}
+	}
 }
 
 // parseSince reads modified_since: a date or a date and time (RFC 3339).

@@ -269,6 +269,7 @@ func (s *Server) WarmCatalog(ctx context.Context) {
 		default:
 		}
 		s.warmPass(ctx)
+		s.releaseStore()
 		select {
 		case <-ctx.Done():
 			return
