@@ -218,6 +218,27 @@ func (c *columns) forSnapshot(snap *scorch.IndexSnapshot, wait bool) ([]*segColu
 	return out, ready
 }
 
+// prepare starts building, in the background, the columns of snap's large
+// segments that no search has asked for yet, so that the first searches
+// after the index opens find them ready rather than take Bleve's collector.
+func (c *columns) prepare(snap *scorch.IndexSnapshot) {
+	for _, ss := range snap.Segments() {
+		if ss.Segment().Count() <= syncBuildMax {
+			continue
+		}
+		id := ss.Id()
+		c.segMu.Lock()
+		start := c.segs[id] == nil && !c.building[id]
+		if start {
+			c.building[id] = true
+		}
+		c.segMu.Unlock()
+		if start {
+			c.background(snap, id, ss.Segment())
+		}
+	}
+}
+
 // background builds a segment's columns on a goroutine of its own, holding
 // a reference to the snapshot so that the segment stays open meanwhile.
 func (c *columns) background(snap *scorch.IndexSnapshot, id uint64, seg segment.Segment) {

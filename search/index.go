@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/analysis"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
@@ -125,6 +126,20 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 	}
 	x.compact.start(x)
 	return x, nil
+}
+
+// Prepare starts building, in the background, what the fast path needs of
+// the index as it is now (the facet columns of its large segments), so
+// that a server's first searches find it ready.
+func (x *Index) Prepare() {
+	r, err := x.reader()
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		x.cols.prepare(snap)
+	}
 }
 
 // analyze runs the named analyzer of the index's mapping over text.
