@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -94,6 +96,8 @@ func (k sortKey) less(o sortKey) bool {
 // columns are the facet columns of an index.
 type columns struct {
 	fields []string
+	dir    string       // where the columns are kept on disk (colfile.go); "" for none
+	loaded atomic.Int64 // segments whose columns were read from disk
 
 	dictMu  sync.RWMutex
 	values  []string          // ordinal → value
@@ -103,6 +107,7 @@ type columns struct {
 	segMu    sync.Mutex
 	segs     map[uint64]*segColumns // by segment id
 	building map[uint64]bool
+	reading  map[uint64]bool // of those building, the ones read from disk
 	log      *slog.Logger
 
 	stop   chan struct{}  // closed by close: background builds give up
@@ -119,6 +124,7 @@ func newColumns() *columns {
 		ords:     map[string]uint32{},
 		segs:     map[uint64]*segColumns{},
 		building: map[uint64]bool{},
+		reading:  map[uint64]bool{},
 		log:      slog.Default(),
 		stop:     make(chan struct{}),
 	}
@@ -189,8 +195,9 @@ func (c *columns) forSnapshot(snap *scorch.IndexSnapshot, wait bool) ([]*segColu
 		if sc == nil && !busy {
 			c.building[id] = true
 		}
+		reading := c.reading[id]
 		c.segMu.Unlock()
-		if sc == nil && busy && wait {
+		if sc == nil && busy && (wait || reading) {
 			sc = c.await(id)
 		}
 		switch {
@@ -218,10 +225,18 @@ func (c *columns) forSnapshot(snap *scorch.IndexSnapshot, wait bool) ([]*segColu
 	return out, ready
 }
 
-// prepare starts building, in the background, the columns of snap's large
-// segments that no search has asked for yet, so that the first searches
-// after the index opens find them ready rather than take Bleve's collector.
+// prepare starts reading from disk, or building, in the background, the
+// columns of snap's large segments that no search has asked for yet, so
+// that the first searches after the index opens find them ready (or wait
+// the moment it takes to read them) rather than take Bleve's collector.
 func (c *columns) prepare(snap *scorch.IndexSnapshot) {
+	if c.dir != "" {
+		live := map[uint64]bool{}
+		for _, ss := range snap.Segments() {
+			live[ss.Id()] = true
+		}
+		pruneColumnFiles(c.dir, live)
+	}
 	for _, ss := range snap.Segments() {
 		if ss.Segment().Count() <= syncBuildMax {
 			continue
@@ -233,9 +248,19 @@ func (c *columns) prepare(snap *scorch.IndexSnapshot) {
 			c.building[id] = true
 		}
 		c.segMu.Unlock()
-		if start {
-			c.background(snap, id, ss.Segment())
+		if !start {
+			continue
 		}
+		if c.dir != "" {
+			if _, err := os.Stat(colPath(c.dir, id)); err == nil {
+				// Read from disk: searches wait for it (a fraction of
+				// a second) rather than take Bleve's collector.
+				c.segMu.Lock()
+				c.reading[id] = true
+				c.segMu.Unlock()
+			}
+		}
+		c.background(snap, id, ss.Segment())
 	}
 }
 
@@ -283,6 +308,9 @@ func (c *columns) prune(live map[uint64]bool) {
 	for id := range c.segs {
 		if !live[id] && !c.building[id] {
 			delete(c.segs, id)
+			if c.dir != "" {
+				os.Remove(colPath(c.dir, id))
+			}
 		}
 	}
 }
@@ -333,8 +361,22 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 	defer func() {
 		c.segMu.Lock()
 		delete(c.building, id)
+		delete(c.reading, id)
 		c.segMu.Unlock()
 	}()
+	if c.dir != "" {
+		sc, err := c.loadColumns(c.dir, id, seg.Count())
+		if err != nil {
+			c.log.Warn("search: facet columns on disk, built again", "segment", id, "err", err)
+		}
+		if sc != nil {
+			c.loaded.Add(1)
+			c.segMu.Lock()
+			c.segs[id] = sc
+			c.segMu.Unlock()
+			return sc, nil
+		}
+	}
 	dv, ok := seg.(segment.DocValueVisitable)
 	if !ok {
 		return nil, fmt.Errorf("segment %d has no doc values", id)
@@ -411,6 +453,11 @@ func (c *columns) build(id uint64, seg segment.Segment) (*segColumns, error) {
 		sc.sig[d] = sg
 	}
 	sc.countTotals()
+	if c.dir != "" && n >= colFileMin {
+		if err := c.saveColumns(c.dir, id, sc); err != nil {
+			c.log.Warn("search: facet columns not kept on disk", "segment", id, "err", err)
+		}
+	}
 	c.segMu.Lock()
 	c.segs[id] = sc
 	c.segMu.Unlock()

@@ -56,3 +56,17 @@ func EvalMatches(x *Index, text string, relaxed, eval bool) (docs []uint64, scor
 	defer s.Close()
 	return docs, scores, true, p.scanQuery(ctx, s, c, visit, nil)
 }
+
+// ColumnsLoaded returns how many segments' facet columns x read from disk.
+func ColumnsLoaded(x *Index) int64 { return x.cols.loaded.Load() }
+
+// ColumnsDir is the folder of x's column files.
+func ColumnsDir(x *Index) string { return x.cols.dir }
+
+// KeepColumnsFrom sets the fewest documents of a segment whose columns are
+// kept on disk, and returns a function that restores it.
+func KeepColumnsFrom(n uint64) (restore func()) {
+	old := colFileMin
+	colFileMin = n
+	return func() { colFileMin = old }
+}

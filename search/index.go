@@ -17,8 +17,8 @@ import (
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/search/lexicon"
@@ -103,6 +103,9 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 		return nil, err
 	}
 	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache()}
+	if path != "" {
+		x.cols.dir = filepath.Join(path, columnsDir)
+	}
 	if fresh {
 		if err := idx.SetInternal([]byte(internalVersion), []byte(mappingVersion)); err != nil {
 			return nil, err
@@ -128,9 +131,9 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 	return x, nil
 }
 
-// Prepare starts building, in the background, what the fast path needs of
-// the index as it is now (the facet columns of its large segments), so
-// that a server's first searches find it ready.
+// Prepare starts reading from disk, or building, in the background, what
+// the fast path needs of the index as it is now (the facet columns of its
+// large segments), so that a server's first searches find it ready.
 func (x *Index) Prepare() {
 	r, err := x.reader()
 	if err != nil {

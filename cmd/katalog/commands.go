@@ -178,7 +178,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer a.close()
-	a.index.Prepare() // in the background: the first searches find the facet columns built
+	a.index.Prepare() // the first searches find the facet columns ready
 
 	sched := &harvest.Scheduler{Harvester: a.harvester, Sources: a.sourceNames(), Workers: a.workers(), Grace: shutdownGrace}
 	token := a.adminToken()
