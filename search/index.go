@@ -342,6 +342,10 @@ func (x *Index) labelsJSON() ([]byte, error) {
 	return json.Marshal(x.labels)
 }
 
+// FacetLabel returns the display label of a facet value, if it has one
+// (see label): for a selected value that no record of a search has.
+func (x *Index) FacetLabel(facet, value string) catalog.Text { return x.label(facet, value) }
+
 // label returns the display label of a facet value, if it has one: the
 // nb/nn/en labels of the EU vocabularies and of languages first, then what
 // the feeds called it.

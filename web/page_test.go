@@ -607,3 +607,38 @@ func TestSearchPageSort(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPageSelectedWithoutMatches checks that a selected facet value
+// that no hit has any more still shows its label, not its raw value.
+func TestSearchPageSelectedWithoutMatches(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	var all struct {
+		Facets map[string][]struct {
+			Value string       `json:"value"`
+			Label catalog.Text `json:"label"`
+		} `json:"facets"`
+	}
+	ts.getJSON(t, "/api/v1/search?q=&type=variable", http.StatusOK, &all)
+	var label string
+	for _, f := range all.Facets["dataset"] {
+		if f.Value == idHUNT4 {
+			label = f.Label["nb"]
+		}
+	}
+	if label == "" || label == idHUNT4 {
+		t.Fatalf("dataset %s has label %q in the API; want its title", idHUNT4, label)
+	}
+	target := "/search?q=hodeomkrets&dataset=" + url.QueryEscape(idHUNT4)
+	page := ts.getHTML(t, target, http.StatusOK)
+	if n := resultCount(t, target, page); n != 0 {
+		t.Fatalf("GET %s: %d results; want none", target, n)
+	}
+	off := link(t, facetLinks(t, target, page, "dataset"), "dataset")
+	if !off.Selected {
+		t.Errorf("GET %s: the selected dataset is not marked selected", target)
+	}
+	if !strings.Contains(page, html.EscapeString(label)) {
+		t.Errorf("GET %s: the page does not show the selected dataset's label %q", target, label)
+	}
+}

@@ -276,7 +276,17 @@ func (s *Server) facetLabel(facet string, f catalog.FacetCount) catalog.Text {
 			return catalog.Text{"nb": d, "nn": d, "en": d}
 		}
 	}
+	// A value no hit has (a selection that now matches nothing) has no
+	// label in the answer: the index may know it still.
+	if l, ok := s.index.(facetLabeler); ok {
+		return l.FacetLabel(facet, f.Value)
+	}
 	return nil
+}
+
+// facetLabeler is an index that knows the labels of facet values.
+type facetLabeler interface {
+	FacetLabel(facet, value string) catalog.Text
 }
 
 func (s *Server) searchPage(c echo.Context, q url.Values, size int) (*searchPage, error) {
