@@ -388,10 +388,6 @@ var splitAfter = 4096
 // whose records lie together is shared too.
 const chunkCount = 64
 
-// useEval says whether text queries the evaluator takes are scored by it
-// (eval.go) rather than by Bleve's searchers.
-var useEval = true
-
 // maxParallel caps the passes of one search.
 const maxParallel = 4
 
@@ -427,9 +423,10 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 	var wg sync.WaitGroup
 	var scans []*scan
 	var once sync.Once
-	// pass runs one more pass, with its own searcher.
+	// The text is scored by the evaluator (eval.go) where it takes the
+	// query, else by Bleve's searchers.
 	var prog *program
-	if text != nil && useEval {
+	if text != nil {
 		var ok bool
 		var err error
 		if prog, ok, err = compileQuery(p.snap, text); err != nil {
@@ -438,6 +435,7 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 			prog = nil
 		}
 	}
+	// pass runs one more pass, with its own evaluator or searcher.
 	pass := func(sw *scan) {
 		var err error
 		switch {
