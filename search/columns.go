@@ -297,12 +297,15 @@ func (c *columns) await(id uint64) *segColumns {
 	}
 }
 
-// prune forgets the columns of segments that merging has retired, once
-// they are many.
+// prune forgets the columns of segments that merging has retired (and
+// their files), once there are more than two: a search still running on
+// an older snapshot holds its own, and a million records' columns take
+// some 40 MB, so that keeping more after each compaction of a growing
+// index would add up.
 func (c *columns) prune(live map[uint64]bool) {
 	c.segMu.Lock()
 	defer c.segMu.Unlock()
-	if len(c.segs) <= 2*len(live)+8 {
+	if len(c.segs) <= len(live)+2 {
 		return
 	}
 	for id := range c.segs {
