@@ -60,6 +60,10 @@ type program struct {
 	root   *enode
 	leaves []*enode
 	comps  int // composite nodes, each with a buffer
+	// lists holds each term's postings in each segment, read once for the
+	// term's document frequency and shared by the passes (a postings list
+	// is only read from).
+	lists [][]segment.PostingsList
 }
 
 // compileQuery compiles q for snap; ok is false if q has a part the
@@ -75,17 +79,29 @@ func compileQuery(snap *scorch.IndexSnapshot, q query.Query) (*program, bool, er
 	if err != nil {
 		return nil, false, err
 	}
+	segs := snap.Segments()
+	dicts := make([]map[string]segment.TermDictionary, len(segs))
+	p.lists = make([][]segment.PostingsList, len(p.leaves))
 	for _, l := range p.leaves {
 		n := uint64(0)
-		for _, ss := range snap.Segments() {
-			dict, err := ss.Segment().Dictionary(l.field)
-			if err != nil {
-				return nil, false, err
+		p.lists[l.leaf] = make([]segment.PostingsList, len(segs))
+		for i, ss := range segs {
+			if dicts[i] == nil {
+				dicts[i] = map[string]segment.TermDictionary{}
+			}
+			dict, ok := dicts[i][l.field]
+			if !ok {
+				var err error
+				if dict, err = ss.Segment().Dictionary(l.field); err != nil {
+					return nil, false, err
+				}
+				dicts[i][l.field] = dict
 			}
 			pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
 			if err != nil {
 				return nil, false, err
 			}
+			p.lists[l.leaf][i] = pl
 			n += pl.Count()
 		}
 		// As bleve's TermQueryScorer.computeIDF (TF-IDF).
@@ -302,17 +318,14 @@ type postCursor struct {
 // evaluator runs a program over the documents of one pass.
 type evaluator struct {
 	p       *program
-	snap    *scorch.IndexSnapshot
 	cursors []postCursor
 	bufs    []*ebuf
 	leafBuf *ebuf
-	dicts   map[string]segment.TermDictionary
-	dictSeg int
 }
 
-func newEvaluator(p *program, snap *scorch.IndexSnapshot) *evaluator {
-	e := &evaluator{p: p, snap: snap, cursors: make([]postCursor, len(p.leaves)), bufs: make([]*ebuf, p.comps),
-		leafBuf: ebufPool.Get().(*ebuf), dictSeg: -1}
+func newEvaluator(p *program) *evaluator {
+	e := &evaluator{p: p, cursors: make([]postCursor, len(p.leaves)), bufs: make([]*ebuf, p.comps),
+		leafBuf: ebufPool.Get().(*ebuf)}
 	for i := range e.cursors {
 		e.cursors[i].seg = -1
 	}
@@ -336,24 +349,9 @@ func (e *evaluator) release() {
 func (e *evaluator) peek(l *enode, seg int, from uint64) (uint64, error) {
 	c := &e.cursors[l.leaf]
 	if c.seg != seg {
-		ss := e.snap.Segments()[seg]
-		if e.dictSeg != seg {
-			e.dicts, e.dictSeg = map[string]segment.TermDictionary{}, seg
-		}
-		dict, ok := e.dicts[l.field]
-		if !ok {
-			var err error
-			if dict, err = ss.Segment().Dictionary(l.field); err != nil {
-				return 0, err
-			}
-			e.dicts[l.field] = dict
-		}
-		pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
-		if err != nil {
-			return 0, err
-		}
 		c.seg = seg
-		c.it = pl.Iterator(true, true, false, c.it)
+		c.it = e.p.lists[l.leaf][seg].Iterator(true, true, false, c.it)
+		var err error
 		if c.cur, err = c.it.Next(); err != nil {
 			return 0, err
 		}
@@ -691,7 +689,7 @@ var sqrtCache = func() []float64 {
 // scanEval visits, with their scores, the matches of the program in the
 // chunks it takes from c, as scanQuery does with a searcher.
 func (p *fastPage) scanEval(ctx context.Context, prog *program, c *chunks, visit func(uint64, float64, *segColumns, uint64), progress func(int)) error {
-	e := newEvaluator(prog, p.snap)
+	e := newEvaluator(prog)
 	defer e.release()
 	n := 0
 	segs := p.snap.Segments()
