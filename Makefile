@@ -26,13 +26,13 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 
-# The relevance test indexes every fixture feed: too slow under the race
-# detector, so it runs on its own and prints its nDCG@10 and recall@20.
-# The browser tests come last.
+# The relevance test and the evaluator's parity test index every fixture
+# feed: too slow under the race detector, so they run on their own, and the
+# first prints its nDCG@10 and recall@20. The browser tests come last.
 test: vet
-	$(GO) test -race -count=1 -timeout 20m -skip '^TestRelevance$$' ./...
-	$(GO) test -count=1 -run '^TestRelevance$$' -v ./search > relevance.log 2>&1; status=$$?; \
-	  grep -E '^relevance:|FAIL|floors are|not in the fixture|^ok' relevance.log; rm -f relevance.log; exit $$status
+	$(GO) test -race -count=1 -timeout 20m -skip '^(TestRelevance|TestEvalParity)$$' ./...
+	$(GO) test -count=1 -run '^(TestRelevance|TestEvalParity)$$' -v ./search > relevance.log 2>&1; status=$$?; \
+	  grep -E '^relevance:|FAIL|floors are|not in the fixture|eval_test.go|^ok' relevance.log; rm -f relevance.log; exit $$status
 	$(MAKE) --no-print-directory browsertest
 
 # The explorer in a browser (web/browsertest/README.md): Debian's chromium,
