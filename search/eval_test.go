@@ -32,18 +32,14 @@ func TestEvalParity(t *testing.T) {
 	taken := 0
 	for _, text := range texts {
 		for _, relaxed := range []bool{false, true} {
-			docs, scores, ok, err := search.EvalMatches(x, text, relaxed, true)
+			docs, scores, want, wantScores, ok, err := search.EvalMatches(x, text, relaxed)
 			if err != nil {
-				t.Fatalf("%q: evaluator: %v", text, err)
+				t.Fatalf("%q: %v", text, err)
 			}
 			if !ok {
 				continue
 			}
 			taken++
-			want, wantScores, _, err := search.EvalMatches(x, text, relaxed, false)
-			if err != nil {
-				t.Fatalf("%q: Bleve: %v", text, err)
-			}
 			if len(docs) != len(want) {
 				t.Errorf("%q (relaxed %v): evaluator found %d, Bleve %d", text, relaxed, len(docs), len(want))
 				continue

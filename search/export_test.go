@@ -20,41 +20,45 @@ func SplitAfter(n int) (restore func()) {
 }
 
 // EvalMatches returns every match of text (relaxed: any of its words)
-// with its score, as the fast path scores it: by the evaluator of eval.go
-// if eval, else by Bleve's searchers. ok is false if the evaluator does
-// not take the query.
-func EvalMatches(x *Index, text string, relaxed, eval bool) (docs []uint64, scores []float64, ok bool, err error) {
+// with its score, as the fast path scores it, by the evaluator of eval.go
+// and by Bleve's searchers, both on one snapshot (Bleve's merger renumbers
+// documents as it goes). ok is false if the evaluator does not take the
+// query.
+func EvalMatches(x *Index, text string, relaxed bool) (docs []uint64, scores []float64, want []uint64, wantScores []float64, ok bool, err error) {
 	ctx := context.Background()
 	tq, err := x.textQuery(ctx, text, relaxed)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, nil, false, err
 	}
 	r, err := x.reader()
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, nil, false, err
 	}
 	defer r.Close()
 	snap := r.(*scorch.IndexSnapshot)
 	cols, _ := x.cols.forSnapshot(snap, true)
 	p := &fastPage{snap: snap, cols: cols, offs: offsets(snap)}
-	c := newChunks(p.offs[len(p.offs)-1])
-	visit := func(doc uint64, score float64, _ *segColumns, _ uint64) {
+	prog, ok, err := compileQuery(snap, tq.q)
+	if !ok || err != nil {
+		return nil, nil, nil, nil, false, err
+	}
+	err = p.scanEval(ctx, prog, newChunks(p.offs[len(p.offs)-1]), func(doc uint64, score float64, _ *segColumns, _ uint64) {
 		docs = append(docs, doc)
 		scores = append(scores, score)
-	}
-	if eval {
-		prog, ok, err := compileQuery(snap, tq.q)
-		if !ok || err != nil {
-			return nil, nil, false, err
-		}
-		return docs, scores, true, p.scanEval(ctx, prog, c, visit, nil)
+	}, nil)
+	if err != nil {
+		return nil, nil, nil, nil, false, err
 	}
 	s, err := tq.q.Searcher(ctx, snap, x.idx.Mapping(), bsearch.SearcherOptions{})
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, nil, false, err
 	}
 	defer s.Close()
-	return docs, scores, true, p.scanQuery(ctx, s, c, visit, nil)
+	err = p.scanQuery(ctx, s, newChunks(p.offs[len(p.offs)-1]), func(doc uint64, score float64, _ *segColumns, _ uint64) {
+		want = append(want, doc)
+		wantScores = append(wantScores, score)
+	}, nil)
+	return docs, scores, want, wantScores, true, err
 }
 
 // ColumnsLoaded returns how many segments' facet columns x read from disk.
