@@ -272,7 +272,9 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 	for _, g := range w.groups {
 		p.groupTop = append(p.groupTop, g.ms...)
 	}
-	p.facets = f.result(x)
+	if !opt.noFacets {
+		p.facets = f.result(x)
+	}
 	return p, nil
 }
 
