@@ -9,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/scorer"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -670,21 +671,14 @@ var normCache = func() []float64 {
 	return c
 }()
 
-// sqrtFreq is the square root of a term frequency, as Bleve's SqrtCache.
+// sqrtFreq is the square root of a term frequency, from Bleve's own table
+// where the TermQueryScorer takes it.
 func sqrtFreq(f uint64) float64 {
-	if f < uint64(len(sqrtCache)) {
-		return sqrtCache[f]
+	if f < scorer.MaxSqrtCache {
+		return scorer.SqrtCache[f]
 	}
 	return math.Sqrt(float64(f))
 }
-
-var sqrtCache = func() []float64 {
-	c := make([]float64, 64)
-	for i := range c {
-		c[i] = math.Sqrt(float64(i))
-	}
-	return c
-}()
 
 // scanEval visits, with their scores, the matches of the program in the
 // chunks it takes from c, as scanQuery does with a searcher.

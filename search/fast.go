@@ -428,14 +428,11 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 	var once sync.Once
 	// The text is scored by the evaluator (eval.go) where it takes the
 	// query, else by Bleve's searchers.
-	var prog *program
+	var prog *program // nil where the evaluator does not take the query
 	if text != nil {
-		var ok bool
 		var err error
-		if prog, ok, err = compileQuery(p.snap, text); err != nil {
+		if prog, _, err = compileQuery(p.snap, text); err != nil {
 			return err
-		} else if !ok {
-			prog = nil
 		}
 	}
 	// pass runs one more pass, with its own evaluator or searcher.

@@ -450,7 +450,12 @@ func toHit(h *search.DocumentMatch) (catalog.SearchHit, error) {
 	if err != nil {
 		return catalog.SearchHit{}, err
 	}
-	hit := catalog.SearchHit{
+	return hitOf(sh, h.Score), nil
+}
+
+// hitOf is the search hit of a stored hit with its score.
+func hitOf(sh storedHit, score float64) catalog.SearchHit {
+	return catalog.SearchHit{
 		Type:        sh.Type,
 		Identifier:  sh.Identifier,
 		IRI:         sh.IRI,
@@ -460,11 +465,10 @@ func toHit(h *search.DocumentMatch) (catalog.SearchHit, error) {
 		Datatype:    sh.Datatype,
 		Dataset:     sh.Dataset,
 		Publisher:   sh.Publisher,
-		Score:       h.Score,
+		Score:       score,
 		Temporal:    sh.Temporal,
 		Source:      sh.Source,
 	}
-	return hit, nil
 }
 
 // stored reads what the index stores of a hit.

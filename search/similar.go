@@ -183,8 +183,7 @@ func loadHit(h *bsearch.DocumentMatch) (loadedHit, error) {
 	if err != nil {
 		return loadedHit{}, err
 	}
-	hit, err := toHit(h)
-	return loadedHit{hit, sh}, err
+	return loadedHit{hitOf(sh, h.Score), sh}, nil
 }
 
 // matchAny matches any word of text in field f as its analyzer reads it,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,14 +153,7 @@ func notAcceptable(html bool) error {
 // catalogRoutes are the addresses of the catalogue.
 var catalogRoutes = []string{"/catalog", "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/catalog.nt"}
 
-func isCatalogRoute(path string) bool {
-	for _, p := range catalogRoutes {
-		if p == path {
-			return true
-		}
-	}
-	return false
-}
+func isCatalogRoute(path string) bool { return slices.Contains(catalogRoutes, path) }
 
 func (s *Server) registerCatalogRoutes(e *echo.Echo) {
 	for _, p := range catalogRoutes {
@@ -523,17 +517,14 @@ var exportWait = 20 * time.Second
 // several at once would slow searching for everyone. The caller must call
 // release when done.
 func (s *Server) exportTurn(c echo.Context) (release func(), err error) {
-	t := time.NewTimer(exportWait)
-	defer t.Stop()
-	select {
-	case s.exports <- struct{}{}:
-		return func() { <-s.exports }, nil
-	case <-c.Request().Context().Done():
-		return nil, c.Request().Context().Err()
-	case <-t.C:
+	ctx, cancel := context.WithTimeout(c.Request().Context(), exportWait)
+	defer cancel()
+	release, err = s.exportTurnOf(ctx)
+	if err != nil && c.Request().Context().Err() == nil {
 		c.Response().Header().Set("Retry-After", "10")
 		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "the catalogue is being written for %d other clients, as many as this server writes at a time; try again in a few seconds", cap(s.exports))
 	}
+	return release, err
 }
 
 // exportTurnOf is exportTurn for work of the server's own, which waits as
