@@ -10,7 +10,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/no"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	tokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/katalog/katalog/search/lexicon"
 	"golang.org/x/text/unicode/norm"
@@ -63,13 +62,13 @@ func init() {
 	stemmer(filterStemNo, no.SnowballStemmerName)
 	stemmer(filterStemEn, en.SnowballStemmerName)
 	must(registry.RegisterAnalyzer(analyzerNo, func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
-		return chain(c, tokenizer.Name, lowercase.Name, filterFold, filterNynorsk, no.StopName, filterCodes, filterStemNo, filterDecompound)
+		return chain(c, wordTokenizerName, lowercase.Name, filterFold, filterNynorsk, no.StopName, filterCodes, filterStemNo, filterDecompound)
 	}))
 	must(registry.RegisterAnalyzer(analyzerEn, func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
-		return chain(c, tokenizer.Name, en.PossessiveName, lowercase.Name, filterFold, en.StopName, filterCodes, filterStemEn)
+		return chain(c, wordTokenizerName, en.PossessiveName, lowercase.Name, filterFold, en.StopName, filterCodes, filterStemEn)
 	}))
 	must(registry.RegisterAnalyzer(analyzerOther, func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
-		return chain(c, tokenizer.Name, lowercase.Name, filterFold, filterCodes)
+		return chain(c, wordTokenizerName, lowercase.Name, filterFold, filterCodes)
 	}))
 }
 
