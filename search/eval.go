@@ -63,13 +63,15 @@ type program struct {
 	comps  int // composite nodes, each with a buffer
 	// lists holds each term's postings in each segment, read once for the
 	// term's document frequency and shared by the passes (a postings list
-	// is only read from).
-	lists [][]segment.PostingsList
+	// is only read from); decoded holds instead those kept decoded.
+	lists   [][]segment.PostingsList
+	decoded [][]*decodedList
 }
 
-// compileQuery compiles q for snap; ok is false if q has a part the
-// evaluator does not take.
-func compileQuery(snap *scorch.IndexSnapshot, q query.Query) (*program, bool, error) {
+// compileQuery compiles q for snap, taking the decoded postings from pc
+// and keeping there those it reads (pc may be nil); ok is false if q has
+// a part the evaluator does not take.
+func compileQuery(snap *scorch.IndexSnapshot, q query.Query, pc *postingsCache) (*program, bool, error) {
 	p := &program{}
 	root, ok := p.compile(q)
 	if !ok {
@@ -83,10 +85,21 @@ func compileQuery(snap *scorch.IndexSnapshot, q query.Query) (*program, bool, er
 	segs := snap.Segments()
 	dicts := make([]map[string]segment.TermDictionary, len(segs))
 	p.lists = make([][]segment.PostingsList, len(p.leaves))
+	p.decoded = make([][]*decodedList, len(p.leaves))
 	for _, l := range p.leaves {
 		n := uint64(0)
 		p.lists[l.leaf] = make([]segment.PostingsList, len(segs))
+		p.decoded[l.leaf] = make([]*decodedList, len(segs))
 		for i, ss := range segs {
+			var key postingsKey
+			if pc != nil {
+				key = postingsKey{seg: ss.Segment(), deleted: ss.Deleted(), field: l.field, term: string(l.term)}
+				if d := pc.get(key); d != nil {
+					p.decoded[l.leaf][i] = d
+					n += uint64(len(d.docs))
+					continue
+				}
+			}
 			if dicts[i] == nil {
 				dicts[i] = map[string]segment.TermDictionary{}
 			}
@@ -104,6 +117,14 @@ func compileQuery(snap *scorch.IndexSnapshot, q query.Query) (*program, bool, er
 			}
 			p.lists[l.leaf][i] = pl
 			n += pl.Count()
+			if pc != nil && pl.Count() >= decodeFrom {
+				d, err := decode(pl)
+				if err != nil {
+					return nil, false, err
+				}
+				pc.put(key, d)
+				p.decoded[l.leaf][i] = d
+			}
 		}
 		// As bleve's TermQueryScorer.computeIDF (TF-IDF).
 		l.idf = 1.0 + math.Log(float64(total)/float64(n+1.0))
@@ -309,11 +330,14 @@ type ebuf struct {
 
 var ebufPool = sync.Pool{New: func() any { return new(ebuf) }}
 
-// postCursor is where a term's postings are read in one segment.
+// postCursor is where a term's postings are read in one segment: from
+// zap's iterator, or from the decoded list where the term has one.
 type postCursor struct {
 	seg int // the segment, or -1
 	it  segment.PostingsIterator
 	cur segment.Posting // nil when the postings are done
+	dec *decodedList    // the decoded postings, read at pos; nil for zap's
+	pos int
 }
 
 // evaluator runs a program over the documents of one pass.
@@ -351,11 +375,25 @@ func (e *evaluator) peek(l *enode, seg int, from uint64) (uint64, error) {
 	c := &e.cursors[l.leaf]
 	if c.seg != seg {
 		c.seg = seg
-		c.it = e.p.lists[l.leaf][seg].Iterator(true, true, false, c.it)
-		var err error
-		if c.cur, err = c.it.Next(); err != nil {
-			return 0, err
+		if c.dec = e.p.decoded[l.leaf][seg]; c.dec != nil {
+			c.pos = 0
+		} else {
+			c.it = e.p.lists[l.leaf][seg].Iterator(true, true, false, c.it)
+			var err error
+			if c.cur, err = c.it.Next(); err != nil {
+				return 0, err
+			}
 		}
+	}
+	if c.dec != nil {
+		docs := c.dec.docs
+		if c.pos < len(docs) && uint64(docs[c.pos]) < from {
+			c.pos = c.dec.seek(c.pos, from)
+		}
+		if c.pos >= len(docs) {
+			return math.MaxUint64, nil
+		}
+		return uint64(docs[c.pos]), nil
 	}
 	if c.cur == nil {
 		return math.MaxUint64, nil
@@ -429,37 +467,94 @@ func (e *evaluator) eval(n *enode, seg int, base, end uint64, m mask) (*ebuf, er
 }
 
 func (e *evaluator) evalTerm(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
-	d, err := e.peek(n, seg, base)
-	if err != nil || d >= end {
-		return nil, err
-	}
 	b := e.leafBuf
 	clear(b.bits[:])
+	any, err := e.term(n, seg, base, end, m, b, false)
+	if err != nil || !any {
+		return nil, err
+	}
+	return b, nil
+}
+
+// term puts the matches of term n among documents [base, end) of segment
+// seg that are in m into b, and says whether it had any: as b's only
+// matches (add false: b's bits are clear), or adding to a disjunction's
+// (add: a document new to b takes the term's score and counts one kid, one
+// b already has adds them).
+func (e *evaluator) term(n *enode, seg int, base, end uint64, m mask, b *ebuf, add bool) (bool, error) {
+	d, err := e.peek(n, seg, base)
+	if err != nil || d >= end {
+		return false, err
+	}
 	c := &e.cursors[n.leaf]
+	idf, qw := n.idf, n.qw
+	// In Bleve's order: tf × norm × idf, then × the query weight.
+	put := func(i uint64, tfn float64) {
+		s := tfn * idf
+		if qw != 1.0 {
+			s *= qw
+		}
+		bit := uint64(1) << (i % 64)
+		switch {
+		case !add:
+			b.bits[i/64] |= bit
+			b.score[i] = s
+		case b.bits[i/64]&bit == 0:
+			b.bits[i/64] |= bit
+			b.score[i], b.cnt[i] = s, 1
+		default:
+			b.score[i] += s
+			b.cnt[i]++
+		}
+	}
+	any := false
+	if l := c.dec; l != nil {
+		docs, tfn := l.docs, l.tfn
+		if m != nil && sparse(m) {
+			// Few documents to look at: skip to each.
+			for w, x := range m {
+				for ; x != 0 && c.pos < len(docs); x &= x - 1 {
+					d := base + uint64(w*64+bits.TrailingZeros64(x))
+					if uint64(docs[c.pos]) < d {
+						if c.pos = l.seek(c.pos, d); c.pos == len(docs) {
+							break
+						}
+					}
+					if uint64(docs[c.pos]) == d {
+						put(d-base, tfn[c.pos])
+						any = true
+					}
+				}
+			}
+			return any, nil
+		}
+		for ; c.pos < len(docs) && uint64(docs[c.pos]) < end; c.pos++ {
+			if i := uint64(docs[c.pos]) - base; m == nil || m[i/64]&(1<<(i%64)) != 0 {
+				put(i, tfn[c.pos])
+				any = true
+			}
+		}
+		return any, nil
+	}
 	if m != nil && sparse(m) {
-		// Few documents to look at: skip to each.
-		any := false
 		for w, x := range m {
 			for ; x != 0 && c.cur != nil; x &= x - 1 {
 				d := base + uint64(w*64+bits.TrailingZeros64(x))
 				if c.cur.Number() < d {
 					if c.cur, err = c.it.Advance(d); err != nil {
-						return nil, err
+						return false, err
 					}
 					if c.cur == nil {
 						break
 					}
 				}
 				if c.cur.Number() == d {
-					e.score(n, b, d-base)
+					put(d-base, sqrtFreq(c.cur.Frequency())*postingNorm(c.cur))
 					any = true
 				}
 			}
 		}
-		if !any {
-			return nil, nil
-		}
-		return b, nil
+		return any, nil
 	}
 	for c.cur != nil {
 		d := c.cur.Number()
@@ -467,25 +562,14 @@ func (e *evaluator) evalTerm(n *enode, seg int, base, end uint64, m mask) (*ebuf
 			break
 		}
 		if i := d - base; m == nil || m[i/64]&(1<<(i%64)) != 0 {
-			e.score(n, b, i)
+			put(i, sqrtFreq(c.cur.Frequency())*postingNorm(c.cur))
+			any = true
 		}
 		if c.cur, err = c.it.Next(); err != nil {
-			return nil, err
+			return false, err
 		}
 	}
-	return b, nil
-}
-
-// score sets bit i of b and its score from term n's current posting.
-func (e *evaluator) score(n *enode, b *ebuf, i uint64) {
-	c := &e.cursors[n.leaf]
-	b.bits[i/64] |= 1 << (i % 64)
-	// In Bleve's order: tf × norm × idf, then × the query weight.
-	s := sqrtFreq(c.cur.Frequency()) * postingNorm(c.cur) * n.idf
-	if n.qw != 1.0 {
-		s *= n.qw
-	}
-	b.score[i] = s
+	return any, nil
 }
 
 // sparse says whether a mask has so few documents that a term had better
@@ -500,8 +584,18 @@ func sparse(m mask) bool {
 
 func (e *evaluator) evalOr(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
 	b := e.bufs[n.slot]
+	clear(b.bits[:])
 	any := false
 	for _, k := range n.kids {
+		if k.op == opTerm {
+			// A term adds its postings to b directly.
+			got, err := e.term(k, seg, base, end, m, b, true)
+			if err != nil {
+				return nil, err
+			}
+			any = any || got
+			continue
+		}
 		r, err := e.eval(k, seg, base, end, m)
 		if err != nil {
 			return nil, err
@@ -509,10 +603,7 @@ func (e *evaluator) evalOr(n *enode, seg int, base, end uint64, m mask) (*ebuf, 
 		if r == nil {
 			continue
 		}
-		if !any {
-			clear(b.bits[:])
-			any = true
-		}
+		any = true
 		for w, x := range r.bits {
 			if x == 0 {
 				continue

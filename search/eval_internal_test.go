@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,7 +126,13 @@ func TestEvalRandomTrees(t *testing.T) {
 
 	// Both sides read the same snapshot: Bleve's merger renumbers the
 	// documents as it goes.
-	matches := func(snap *scorch.IndexSnapshot, q query.Query, eval bool) ([]uint64, []float64, bool) {
+	// The evaluator runs twice: with postings read through zap, and with
+	// every postings list decoded (decodeFrom 1) into a cache shared by
+	// the trees.
+	defer func(old uint64) { decodeFrom = old }(decodeFrom)
+	decodeFrom = 1
+	pc := newPostingsCache(postingsCacheSize)
+	matches := func(snap *scorch.IndexSnapshot, q query.Query, eval bool, pc *postingsCache) ([]uint64, []float64, bool) {
 		t.Helper()
 		cols, _ := x.cols.forSnapshot(snap, true)
 		p := &fastPage{snap: snap, cols: cols, offs: offsets(snap)}
@@ -137,7 +144,7 @@ func TestEvalRandomTrees(t *testing.T) {
 			scores = append(scores, score)
 		}
 		if eval {
-			prog, ok, err := compileQuery(snap, q)
+			prog, ok, err := compileQuery(snap, q, pc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,8 +175,9 @@ func TestEvalRandomTrees(t *testing.T) {
 			t.Fatal(err)
 		}
 		snap := rd.(*scorch.IndexSnapshot)
-		docs, scores, ok := matches(snap, q, true)
-		want, wantScores, _ := matches(snap, q, false)
+		docs, scores, ok := matches(snap, q, true, nil)
+		decDocs, decScores, _ := matches(snap, q, true, pc)
+		want, wantScores, _ := matches(snap, q, false, nil)
 		rd.Close()
 		if !ok {
 			continue // a boolean query of exclusions alone
@@ -177,6 +185,10 @@ func TestEvalRandomTrees(t *testing.T) {
 		taken++
 		if len(want) > 0 {
 			found++
+		}
+		if !slices.Equal(decDocs, docs) || !slices.Equal(decScores, scores) {
+			js, _ := json.Marshal(q)
+			t.Errorf("tree %d (%s): from decoded postings the evaluator found %v scoring %v; from zap's %v scoring %v", i, js, decDocs, decScores, docs, scores)
 		}
 		if len(docs) != len(want) {
 			t.Errorf("tree %d: evaluator found %d, Bleve %d", i, len(docs), len(want))

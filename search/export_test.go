@@ -38,7 +38,7 @@ func EvalMatches(x *Index, text string, relaxed bool) (docs []uint64, scores []f
 	snap := r.(*scorch.IndexSnapshot)
 	cols, _ := x.cols.forSnapshot(snap, true)
 	p := &fastPage{snap: snap, cols: cols, offs: offsets(snap)}
-	prog, ok, err := compileQuery(snap, tq.q)
+	prog, ok, err := compileQuery(snap, tq.q, x.postings)
 	if !ok || err != nil {
 		return nil, nil, nil, nil, false, err
 	}
@@ -59,6 +59,14 @@ func EvalMatches(x *Index, text string, relaxed bool) (docs []uint64, scores []f
 		wantScores = append(wantScores, score)
 	}, nil)
 	return docs, scores, want, wantScores, true, err
+}
+
+// DecodeFrom sets the fewest postings of a list kept decoded, and returns
+// a function that restores it.
+func DecodeFrom(n uint64) (restore func()) {
+	old := decodeFrom
+	decodeFrom = n
+	return func() { decodeFrom = old }
 }
 
 // ColumnsLoaded returns how many segments' facet columns x read from disk.

@@ -302,30 +302,96 @@ type scan struct {
 	lastPub   uint32
 	lastGroup *topHeap
 	noFacets  bool // count nothing but the total
+
+	sigs []*sigPass // what it knows of each segment's signatures
+	cur  *sigPass   // of the segment it visited last
+}
+
+// All that a pass does with a match but rank it follows from the match's
+// signature (its combination of facet values): whether it passes the
+// filters, which facets it counts for, its publisher. So a pass settles
+// that once per signature, when it first meets it, and counts matches by
+// signature, to add to the facet values after the pass. A broad word's
+// 40,000 matches then cost one look-up and one increment each instead of
+// reading a row of values and counting each of them (which took a third
+// of such a search).
+
+// sigPass is what a pass knows of one segment's signatures.
+type sigPass struct {
+	sc   *segColumns
+	sigs []sigFate // by signature
+	seen []uint32  // the signatures settled, in the order met
+}
+
+// sigFate is what a signature means for one search.
+type sigFate struct {
+	fail  uint32 // the facets it fails (a fail mask), with fateKnown once settled and fateSkip
+	pub   uint32 // its publisher
+	count uint32 // the matches with it seen
+}
+
+// Flags in sigFate.fail, clear of the facets' bits and typeBits.
+const (
+	fateKnown = 1 << 29
+	fateSkip  = 1 << 28 // counts nowhere, and is no match
+)
+
+// sigFatePool holds signature arrays all zero, for the next pass.
+var sigFatePool sync.Pool // of *[]sigFate
+
+// sigPass returns what w knows of sc's signatures.
+func (w *scan) sigPass(sc *segColumns) *sigPass {
+	for _, sp := range w.sigs {
+		if sp.sc == sc {
+			w.cur = sp
+			return sp
+		}
+	}
+	n := sc.signatures()
+	var sigs []sigFate
+	if v, ok := sigFatePool.Get().(*[]sigFate); ok && cap(*v) >= n {
+		sigs = (*v)[:n]
+	} else {
+		sigs = make([]sigFate, n)
+	}
+	sp := &sigPass{sc: sc, sigs: sigs}
+	w.sigs = append(w.sigs, sp)
+	w.cur = sp
+	return sp
+}
+
+// settle works out what signature sg of sc means for the search.
+func (w *scan) settle(sc *segColumns, sg uint32, ft *sigFate) {
+	row := sc.sigRow(sg)
+	ft.pub = row[publisherSlot]
+	ft.fail = fateKnown
+	if w.slot >= 0 && w.f.selBit[row[w.slot]] == 0 {
+		ft.fail |= fateSkip
+		return
+	}
+	ft.fail |= w.f.fails(row, sc.sigMulti(sg))
 }
 
 // visit takes one live document with its score.
 func (w *scan) visit(doc uint64, score float64, sc *segColumns, local uint64) {
-	f := w.f
+	sp := w.cur
+	if sp == nil || sp.sc != sc {
+		sp = w.sigPass(sc)
+	}
 	sg := sc.sig[local]
-	row := sc.sigRow(sg)
-	if w.slot >= 0 && f.selBit[row[w.slot]] == 0 {
+	ft := &sp.sigs[sg]
+	if ft.fail&fateKnown == 0 {
+		w.settle(sc, sg, ft)
+		sp.seen = append(sp.seen, sg)
+	}
+	if ft.fail&fateSkip != 0 {
 		return
 	}
-	multi := sc.sigMulti(sg)
-	fail := f.fails(row, multi)
-	if fail != 0 {
-		if fail&(fail-1) == 0 && fail != w.fromTotals {
-			if !w.noFacets {
-				f.countFacet(row, multi, fail)
-			}
-		}
+	ft.count++
+	if ft.fail != fateKnown {
 		return
 	}
 	w.total++
-	if !w.noFacets {
-		f.countAll(row, multi)
-	}
 	s := scored{score: score, doc: doc}
 	switch w.o {
 	case byTitle:
@@ -337,7 +403,7 @@ func (w *scan) visit(doc uint64, score float64, sc *segColumns, local uint64) {
 		keep(w.top, w.need, s)
 	}
 	if w.perGroup > 0 {
-		if pub := row[publisherSlot]; pub != w.lastPub {
+		if pub := ft.pub; pub != w.lastPub {
 			w.lastPub, w.lastGroup = pub, w.groups[pub]
 			if w.lastGroup == nil {
 				w.lastGroup = &topHeap{r: w.rk}
@@ -346,6 +412,32 @@ func (w *scan) visit(doc uint64, score float64, sc *segColumns, local uint64) {
 		}
 		keep(w.lastGroup, w.perGroup, s)
 	}
+}
+
+// flush adds the matches counted by signature to the facet values, by the
+// facets each signature fails: all of them when it fails none, that one's
+// when it fails one (other than the one counted from the totals), none
+// when it fails more; and gives the signatures' memory back.
+func (w *scan) flush() {
+	f := w.f
+	for _, sp := range w.sigs {
+		for _, sg := range sp.seen {
+			ft := &sp.sigs[sg]
+			fail := ft.fail &^ fateKnown
+			if ft.count > 0 && !w.noFacets {
+				row, multi := sp.sc.sigRow(sg), sp.sc.sigMulti(sg)
+				switch {
+				case fail == 0:
+					f.countAll(row, multi, ft.count)
+				case fail&(fail-1) == 0 && fail != w.fromTotals:
+					f.countFacet(row, multi, fail, ft.count)
+				}
+			}
+			*ft = sigFate{}
+		}
+		sigFatePool.Put(&sp.sigs)
+	}
+	w.sigs, w.cur = nil, nil
 }
 
 // fork returns a pass like w with nothing seen yet.
@@ -431,7 +523,7 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 	var prog *program // nil where the evaluator does not take the query
 	if text != nil {
 		var err error
-		if prog, _, err = compileQuery(p.snap, text); err != nil {
+		if prog, _, err = compileQuery(p.snap, text, x.postings); err != nil {
 			return err
 		}
 	}
@@ -450,6 +542,7 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 				s.Close()
 			}
 		}
+		sw.flush() // on this core, while the others finish their passes
 		if err != nil {
 			mu.Lock()
 			errs = append(errs, err)
@@ -489,6 +582,7 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 			s.Close()
 		}
 	}
+	w.flush()
 	wg.Wait()
 	if err := errors.Join(append(errs, err)...); err != nil {
 		return err
@@ -863,26 +957,26 @@ func (f *filter) fails(row, multi []uint32) uint32 {
 	return fail
 }
 
-// countAll counts every facet value of a match.
-func (f *filter) countAll(row, multi []uint32) {
+// countAll counts n matches for every facet value of their signature.
+func (f *filter) countAll(row, multi []uint32, n uint32) {
 	for _, v := range row {
-		f.counts[v]++
+		f.counts[v] += n
 	}
 	for _, v := range multi {
-		f.counts[v]++
+		f.counts[v] += n
 	}
 }
 
-// countFacet counts the values of the one facet a match fails.
-func (f *filter) countFacet(row, multi []uint32, bit uint32) {
+// countFacet counts n matches for the values of the one facet they fail.
+func (f *filter) countFacet(row, multi []uint32, bit uint32, n uint32) {
 	for i, v := range row {
 		if f.rowBit[i] == bit { // the type's bit is no facet's
-			f.counts[v]++
+			f.counts[v] += n
 		}
 	}
 	for _, v := range multi {
 		if uint32(1)<<f.fieldOf[v] == bit {
-			f.counts[v]++
+			f.counts[v] += n
 		}
 	}
 }

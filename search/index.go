@@ -32,11 +32,12 @@ const (
 
 // Index is a catalog.Index on Bleve. It is safe for concurrent use.
 type Index struct {
-	idx    bleve.Index
-	path   string // the index's folder; "" in memory
-	expand *expander
-	cols   *columns // facet columns of the index's segments
-	cache  *resultCache
+	idx      bleve.Index
+	path     string // the index's folder; "" in memory
+	expand   *expander
+	cols     *columns // facet columns of the index's segments
+	cache    *resultCache
+	postings *postingsCache // decoded postings of the frequent terms
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
@@ -102,7 +103,7 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache()}
+	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache(), postings: newPostingsCache(postingsCacheSize)}
 	if path != "" {
 		x.cols.dir = filepath.Join(path, columnsDir)
 	}
