@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"math"
+	"slices"
 	"path/filepath"
 	"testing"
 
@@ -66,6 +67,25 @@ func TestEvalParity(t *testing.T) {
 	restore := search.DecodeFrom(1)
 	all()
 	restore()
+	// The datasets a query's words name, found by the evaluator as a Bleve
+	// search finds them.
+	named := 0
+	for _, text := range append([]string{"pasientregister", "medisinsk fødselsregister", "HUNT", "mor barn", "health survey",
+		"kreftregisteret", "nhanes", "register", "survey", "cohort", "study", "fødselsregister", "examination"}, texts...) {
+		got, want, err := search.DatasetsNamed(x, text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q names datasets %v; a Bleve search finds %v", text, got, want)
+		}
+		if len(want) > 0 {
+			named++
+		}
+	}
+	if named < 6 {
+		t.Errorf("%d of the queries named a dataset; want at least 6", named)
+	}
 	// Phrases, prefixes and exclusions alone go to Bleve; all else must not.
 	if taken < 4*len(texts)*8/10 {
 		t.Errorf("the evaluator took %d of %d queries; want at least 80%%", taken, 4*len(texts))

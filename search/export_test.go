@@ -61,6 +61,24 @@ func EvalMatches(x *Index, text string, relaxed bool) (docs []uint64, scores []f
 	return docs, scores, want, wantScores, true, err
 }
 
+// DatasetsNamed returns the identifiers of the datasets named by text, the
+// best first, as the query builder finds them (by the evaluator) and as a
+// Bleve search finds them.
+func DatasetsNamed(x *Index, text string) (got, want []string, err error) {
+	ctx := context.Background()
+	b := &builder{x: x, ctx: ctx}
+	defer b.close()
+	q := b.datasetQuery(text)
+	if q == nil {
+		return nil, nil, nil
+	}
+	if got, err = b.datasetsNamed(text); err != nil {
+		return nil, nil, err
+	}
+	want, err = x.topIdentifiersBleve(ctx, q, maxNamedDatasets)
+	return got, want, err
+}
+
 // DecodeFrom sets the fewest postings of a list kept decoded, and returns
 // a function that restores it.
 func DecodeFrom(n uint64) (restore func()) {
