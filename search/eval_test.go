@@ -2,8 +2,8 @@ package search_test
 
 import (
 	"math"
-	"slices"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/katalog/katalog/search"
