@@ -40,11 +40,12 @@ const (
 // enode is a node of a compiled query.
 type enode struct {
 	op                evalOp
-	kids              []*enode // opOr, opAnd
-	min               int      // opOr: how many kids must match
-	must, should, not *enode   // opBool; nil where absent
-	shouldMin         int      // opBool: the should part is required when > 0
-	slot              int      // opOr, opAnd, opBool: its buffer
+	kids              []*enode  // opOr, opAnd
+	min               int       // opOr: how many kids must match
+	coord             []float64 // opOr: the coordination factor of c kids matched, c / len(kids)
+	must, should, not *enode    // opBool; nil where absent
+	shouldMin         int       // opBool: the should part is required when > 0
+	slot              int       // opOr, opAnd, opBool: its buffer
 
 	// opTerm
 	field string
@@ -161,7 +162,14 @@ func (p *program) compile(q query.Query) (*enode, bool) {
 		if len(kids) == 0 {
 			return &enode{op: opNone}, true
 		}
-		return p.composite(&enode{op: opOr, kids: kids, min: int(q.Min)}), true
+		if len(kids) > math.MaxUint8 {
+			return nil, false // more than a window's counts hold
+		}
+		coord := make([]float64, len(kids)+1)
+		for c := range coord {
+			coord[c] = float64(c) / float64(len(kids))
+		}
+		return p.composite(&enode{op: opOr, kids: kids, min: int(q.Min), coord: coord}), true
 	case *query.ConjunctionQuery:
 		kids, ok := p.compileAll(q.Conjuncts)
 		if !ok {
@@ -626,7 +634,6 @@ func (e *evaluator) evalOr(n *enode, seg int, base, end uint64, m mask) (*ebuf, 
 	if !any {
 		return nil, nil
 	}
-	total := float64(len(n.kids))
 	left := false
 	for w, x := range b.bits {
 		for y := x; y != 0; y &= y - 1 {
@@ -635,7 +642,7 @@ func (e *evaluator) evalOr(n *enode, seg int, base, end uint64, m mask) (*ebuf, 
 				x &^= 1 << (i % 64)
 				continue
 			}
-			b.score[i] *= float64(b.cnt[i]) / total // the coordination factor
+			b.score[i] *= n.coord[b.cnt[i]]
 		}
 		b.bits[w] = x
 		left = left || x != 0

@@ -207,3 +207,33 @@ func TestEvalRandomTrees(t *testing.T) {
 	}
 	t.Logf("%d trees taken, %d with matches", taken, found)
 }
+
+// TestEvalWideDisjunction: a disjunction of more kids than a window's
+// counts hold goes to Bleve's searchers.
+func TestEvalWideDisjunction(t *testing.T) {
+	x, err := Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	r, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, n := range []int{255, 256} {
+		var kids []query.Query
+		for i := range n {
+			q := query.NewTermQuery(fmt.Sprintf("t%d", i))
+			q.SetField("title_nb")
+			kids = append(kids, q)
+		}
+		_, ok, err := compileQuery(r.(*scorch.IndexSnapshot), query.NewDisjunctionQuery(kids), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != (n <= 255) {
+			t.Errorf("a disjunction of %d terms: taken %v", n, ok)
+		}
+	}
+}
