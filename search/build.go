@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/blevesearch/vellum/levenshtein"
 	"strings"
 	"unicode/utf8"
 
@@ -45,11 +44,10 @@ const maxNamedDatasets = 50
 type builder struct {
 	x      *Index
 	ctx    context.Context
-	reader index.IndexReader           // for term counts, opened on first use
-	single bool                        // the query is one word: its exact name match counts most
-	marks  *marks                      // what to highlight; nil while building what must not match
-	near   map[string][]nearTerm       // nearTerms by field, term and edits
-	dfas   map[string]*levenshtein.DFA // Levenshtein automata by term and edits
+	reader index.IndexReader     // for term counts, opened on first use
+	single bool                  // the query is one word: its exact name match counts most
+	marks  *marks                // what to highlight; nil while building what must not match
+	near   map[string][]nearTerm // nearTerms by field, term and edits
 	// misspelt are the plain words of the query that no text field has.
 	misspelt []misspelt
 }

@@ -14,8 +14,8 @@ import (
 // Near spellings. Bleve's fuzzy query builds a Levenshtein automaton for
 // every field it looks in, and a misspelt word is looked up in eight
 // fields and again for its corrections: most of a typo's search time went
-// to building the same automaton. Here a word's automaton is built once
-// per query and run over each field's term dictionary.
+// to building the same automaton. Here a word's automaton is built once,
+// run over each field's term dictionary, and kept for later searches.
 
 // maxNearTerms caps the known terms a misspelling is expanded to, per field.
 const maxNearTerms = 64
@@ -92,25 +92,48 @@ func (b *builder) nearTerms(field, term string, edits, limit int) ([]nearTerm, e
 	return out, nil
 }
 
-// automaton returns the Levenshtein automaton of term and edits (1 or 2),
-// built once per query.
+// automaton returns the Levenshtein automaton of term and edits (1 or 2).
 func (b *builder) automaton(term string, edits int) (*levenshtein.DFA, error) {
-	if b.dfas == nil {
-		b.dfas = map[string]*levenshtein.DFA{}
-	}
-	key := fmt.Sprint(term, "\x00", edits)
-	if dfa := b.dfas[key]; dfa != nil {
+	return b.x.dfas.get(term, edits)
+}
+
+// dfaCache keeps the automata of the misspellings met lately: building one
+// costs up to a millisecond for a long word with two edits (most of such a
+// search), and an automaton is only read once built.
+type dfaCache struct {
+	mu   sync.Mutex
+	dfas map[dfaKey]*levenshtein.DFA
+}
+
+type dfaKey struct {
+	term  string
+	edits int
+}
+
+// dfaCacheMax bounds the automata kept; when full, the cache starts again.
+const dfaCacheMax = 1024
+
+func (c *dfaCache) get(term string, edits int) (*levenshtein.DFA, error) {
+	k := dfaKey{term, edits}
+	c.mu.Lock()
+	dfa := c.dfas[k]
+	c.mu.Unlock()
+	if dfa != nil {
 		return dfa, nil
 	}
 	lbs, err := levenshteinBuilders()
 	if err != nil {
 		return nil, err
 	}
-	dfa, err := lbs[edits-1].BuildDfa(term, uint8(edits))
-	if err != nil {
+	if dfa, err = lbs[edits-1].BuildDfa(term, uint8(edits)); err != nil {
 		return nil, err
 	}
-	b.dfas[key] = dfa
+	c.mu.Lock()
+	if c.dfas == nil || len(c.dfas) >= dfaCacheMax {
+		c.dfas = map[dfaKey]*levenshtein.DFA{}
+	}
+	c.dfas[k] = dfa
+	c.mu.Unlock()
 	return dfa, nil
 }
 

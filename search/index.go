@@ -46,6 +46,7 @@ type Index struct {
 
 	compact compactor
 	words   wordCache // how the analyzers read words, for highlighting
+	dfas    dfaCache  // the automata of misspellings
 
 	batches, indexed, deleted atomic.Uint64 // writes since Open
 }
