@@ -232,6 +232,8 @@ func TestSplitSearch(t *testing.T) {
 		{Query: "blodtrykk -diastolisk", Type: catalog.KindVariable},
 		{Filters: map[string][]string{catalog.FacetDatatype: {"date", "integer"}}},
 		{Filters: map[string][]string{catalog.FacetDatatype: {"date"}, catalog.FacetAccessRights: {"PUBLIC"}}},
+		{Query: "høyde", Sort: catalog.SortTitle}, {Query: "alder", Sort: catalog.SortModified},
+		{Sort: catalog.SortTitle, Filters: map[string][]string{catalog.FacetDatatype: {"integer"}}},
 	}
 	for i := range reqs {
 		reqs = append(reqs, reqs[i])

@@ -64,8 +64,31 @@ func orderOf(sort string) order {
 // title and modified order go by document id, as on Bleve's path, so that
 // they fall the same way in every build of the index.
 type ranker struct {
-	o   order
-	ids func(doc uint64) string // the document id of a match
+	o    order
+	look func(doc uint64) string // reads the document id of a match
+	ids  map[uint64]string       // the ids read
+}
+
+// id returns the document id of a match.
+func (r *ranker) id(doc uint64) string {
+	if id, ok := r.ids[doc]; ok {
+		return id
+	}
+	id := r.look(doc)
+	if r.ids == nil {
+		r.ids = map[uint64]string{}
+	}
+	r.ids[doc] = id
+	return id
+}
+
+// fork returns a ranker like r for another goroutine: one that reads ids
+// remembers them.
+func (r *ranker) fork() *ranker {
+	if r.look == nil {
+		return r
+	}
+	return &ranker{o: r.o, look: r.look}
 }
 
 // better says whether a comes before b.
@@ -97,10 +120,10 @@ func (r *ranker) idLess(a, b scored) bool {
 	}
 	ia, ib := a.id, b.id
 	if ia == "" {
-		ia = r.ids(a.doc)
+		ia = r.id(a.doc)
 	}
 	if ib == "" {
-		ib = r.ids(b.doc)
+		ib = r.id(b.doc)
 	}
 	if ia != ib {
 		return ia < ib
@@ -175,8 +198,8 @@ func (h *topHeap) down(i int) {
 type fastPage struct {
 	total    uint64
 	top      []scored
-	groupTop []scored          // the best few matches of each publisher
-	ids      map[uint64]string // document ids looked up, by document number
+	groupTop []scored // the best few matches of each publisher
+	rk       *ranker  // its order
 	facets   map[string][]catalog.FacetCount
 	snap     *scorch.IndexSnapshot
 	cols     []*segColumns
@@ -216,8 +239,12 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, errNotReady
 	}
-	p := &fastPage{snap: snap, cols: cols, offs: offsets(snap), ids: map[uint64]string{}}
-	rk := &ranker{o: o, ids: p.idOf}
+	p := &fastPage{snap: snap, cols: cols, offs: offsets(snap)}
+	rk := &ranker{o: o}
+	if o != byScore {
+		rk.look = p.docID
+	}
+	p.rk = rk
 	f, err := x.newFilter(req)
 	if err != nil {
 		r.Close()
@@ -444,8 +471,9 @@ func (w *scan) flush() {
 func (w *scan) fork() *scan {
 	f := *w.f
 	f.counts = make([]uint32, len(w.f.counts))
-	return &scan{f: &f, o: w.o, rk: w.rk, need: w.need, perGroup: w.perGroup, after: w.after,
-		fromTotals: w.fromTotals, slot: w.slot, top: &topHeap{r: w.rk}, groups: map[uint32]*topHeap{}, lastPub: noOrdinal,
+	rk := w.rk.fork()
+	return &scan{f: &f, o: w.o, rk: rk, need: w.need, perGroup: w.perGroup, after: w.after,
+		fromTotals: w.fromTotals, slot: w.slot, top: &topHeap{r: rk}, groups: map[uint32]*topHeap{}, lastPub: noOrdinal,
 		noFacets: w.noFacets}
 }
 
@@ -475,8 +503,9 @@ func (w *scan) merge(o *scan) {
 // is. A search starts with one pass and adds the others once it has seen
 // splitAfter matches (so a narrow query never pays for a second pass; 1,024
 // rather than 4,096 took 5–15 % off queries of a few thousand matches),
-// a listing without text at once. Only score order splits, since title and
-// modified ties look document ids up in a map of the page.
+// a listing without text at once. Title and modified order split too: their
+// ties go by document id, which each pass's ranker reads and remembers for
+// itself.
 var splitAfter = 1024
 
 // chunkCount is how many chunks a pass is cut into: enough that a register
@@ -509,10 +538,7 @@ func (c *chunks) take() (lo, hi uint64, ok bool) {
 // with further passes when there are many.
 func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan) error {
 	c := newChunks(p.offs[len(p.offs)-1])
-	parts := 1
-	if w.o == byScore {
-		parts = min(runtime.GOMAXPROCS(0), maxParallel)
-	}
+	parts := min(runtime.GOMAXPROCS(0), maxParallel)
 	var mu sync.Mutex
 	var errs []error
 	var wg sync.WaitGroup
@@ -812,14 +838,10 @@ func (p *fastPage) diversified(ms []scored) []scored {
 	return out
 }
 
-// idOf returns the id of a document.
-func (p *fastPage) idOf(doc uint64) string {
-	if id, ok := p.ids[doc]; ok {
-		return id
-	}
+// docID reads the id of a document.
+func (p *fastPage) docID(doc uint64) string {
 	seg := sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
 	b, _ := p.snap.Segments()[seg].DocID(doc - p.offs[seg])
-	p.ids[doc] = string(b)
 	return string(b)
 }
 

@@ -205,7 +205,7 @@ func (x *Index) searchFast(ctx context.Context, req *catalog.SearchRequest, tq q
 	}
 	lastID := "" // title and modified ties go by id, so the cursor needs it
 	if orderOf(req.Sort) != byScore && hi > lo {
-		lastID = p.idOf(order[hi-1].doc)
+		lastID = p.rk.id(order[hi-1].doc)
 	}
 	out.Next = fastNext(p.total, order, first, len(hits), hi-1, diversify, lastID)
 	return out, nil
