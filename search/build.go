@@ -727,6 +727,7 @@ func topIdentifiers(ctx context.Context, snap *scorch.IndexSnapshot, q query.Que
 	if err != nil {
 		return nil, false, err
 	}
+	top.cut(n)
 	ms := uniqueScored(top.ms)
 	var ids []string
 	for _, m := range ms {

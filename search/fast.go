@@ -134,20 +134,90 @@ func (r *ranker) idLess(a, b scored) bool {
 // byScoreOnly ranks by score, ties in index order.
 var byScoreOnly = &ranker{o: byScore}
 
-// topHeap keeps the best n matches, worst on top.
+// topHeap keeps the best n matches, worst on top; or, in score order with
+// n of gatherFrom or more, gathers them (see keep).
 type topHeap struct {
-	ms []scored
-	r  *ranker
+	ms       []scored
+	r        *ranker
+	floor    scored // gathering: the worst of the best n at the last cut
+	hasFloor bool
 }
 
-// keep adds s to the heap h of the best n.
+// gatherFrom is the fewest best matches kept by gathering. A heap of the
+// best 200 of a broad word's matches moved thousands of times a search
+// (the clones of the 1M corpus raise the best scores register by
+// register), each move a climb down the heap; gathering the matches that
+// beat the floor, and cutting them to the best n by a selection whenever
+// 2n have gathered, costs an append each and a selection per n of them.
+const gatherFrom = 64
+
+// keep adds s to h, which holds the best n.
 func keep(h *topHeap, n int, s scored) {
+	if n >= gatherFrom && h.r.o == byScore {
+		if h.hasFloor && (s.score < h.floor.score || s.score == h.floor.score && s.doc > h.floor.doc) {
+			return
+		}
+		h.ms = append(h.ms, s)
+		if len(h.ms) >= 2*n {
+			h.cut(n)
+		}
+		return
+	}
 	if len(h.ms) < n {
 		h.ms = append(h.ms, s)
 		h.up(len(h.ms) - 1)
 	} else if n > 0 && !h.below(s) && h.r.better(s, h.ms[0]) {
 		h.ms[0] = s
 		h.down(0)
+	}
+}
+
+// cut keeps the best n of what h holds (in no order), and makes the worst of
+// them the floor that later matches must beat; a no-op for a heap of n.
+func (h *topHeap) cut(n int) {
+	if len(h.ms) <= n {
+		return
+	}
+	selectBest(h.ms, n-1, h.r)
+	h.ms = h.ms[:n]
+	h.floor, h.hasFloor = h.ms[n-1], true
+}
+
+// selectBest reorders ms so that ms[k] is the match that comes k-th in r's
+// order, those before it come before it and those after, after (Hoare's
+// selection, the pivot a median of three).
+func selectBest(ms []scored, k int, r *ranker) {
+	lo, hi := 0, len(ms)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if r.better(ms[mid], ms[lo]) {
+			ms[mid], ms[lo] = ms[lo], ms[mid]
+		}
+		if r.better(ms[hi], ms[lo]) {
+			ms[hi], ms[lo] = ms[lo], ms[hi]
+		}
+		if r.better(ms[hi], ms[mid]) {
+			ms[hi], ms[mid] = ms[mid], ms[hi]
+		}
+		// ms[lo] ≤ ms[mid] ≤ ms[hi] in order: the pivot is ms[mid].
+		ms[mid], ms[hi-1] = ms[hi-1], ms[mid]
+		pivot := ms[hi-1]
+		i := lo
+		for j := lo; j < hi-1; j++ {
+			if r.better(ms[j], pivot) {
+				ms[i], ms[j] = ms[j], ms[i]
+				i++
+			}
+		}
+		ms[i], ms[hi-1] = ms[hi-1], ms[i]
+		switch {
+		case i == k:
+			return
+		case i < k:
+			lo = i + 1
+		default:
+			hi = i - 1
+		}
 	}
 }
 
@@ -294,6 +364,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 			}
 		}
 	}
+	top.cut(need)
 	sort.Slice(top.ms, func(i, j int) bool { return rk.better(top.ms[i], top.ms[j]) })
 	p.top = top.ms
 	for _, g := range w.groups {
