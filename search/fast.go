@@ -157,6 +157,9 @@ func keep(h *topHeap, n int, s scored) {
 		if h.hasFloor && (s.score < h.floor.score || s.score == h.floor.score && s.doc > h.floor.doc) {
 			return
 		}
+		if h.ms == nil {
+			h.ms = make([]scored, 0, 2*n)
+		}
 		h.ms = append(h.ms, s)
 		if len(h.ms) >= 2*n {
 			h.cut(n)
@@ -320,7 +323,7 @@ func (x *Index) fastSearch(ctx context.Context, req *catalog.SearchRequest, text
 		r.Close()
 		return nil, err
 	}
-	top := &topHeap{ms: make([]scored, 0, min(need, 1024)), r: rk}
+	top := &topHeap{ms: make([]scored, 0, min(2*need, 2048)), r: rk}
 	// Without text, a facet that is the only one selected counts as if
 	// nothing were: from the totals kept with the columns.
 	var fromTotals uint32

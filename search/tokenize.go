@@ -93,7 +93,7 @@ func quickWords(input []byte) (analysis.TokenStream, bool) {
 	// character where UAX #29 joins: MidLetter or MidNumLet between two
 	// letters (WB6, WB7), MidNum or MidNumLet between two digits (WB11,
 	// WB12). A letter next to a digit joins too (WB9, WB10).
-	var toks []analysis.Token
+	toks := make([]analysis.Token, 0, len(input)/6+1) // words of five letters and a space, about
 	start, letters := -1, false
 	prev := uint8(cBreak) // the class of the last character
 	end := func(i int) {
