@@ -422,6 +422,9 @@ func (e *evaluator) peek(l *enode, seg int, from uint64) (uint64, error) {
 // n has no match (math.MaxUint64 if it has none): the first of any term
 // of a disjunction, the last of the firsts of a conjunction's parts.
 func (e *evaluator) bound(n *enode, seg int, from uint64) (uint64, error) {
+	if n.cost == 0 {
+		return math.MaxUint64, nil // it has no postings
+	}
 	switch n.op {
 	case opTerm:
 		return e.peek(n, seg, from)
@@ -461,6 +464,9 @@ type mask *[windowWords]uint64
 // seg (at most a window) that are in m, or nil if it has none. The buffer of a term is shared:
 // the caller uses it before it evaluates another node.
 func (e *evaluator) eval(n *enode, seg int, base, end uint64, m mask) (*ebuf, error) {
+	if n.cost == 0 {
+		return nil, nil // it has no postings
+	}
 	switch n.op {
 	case opTerm:
 		return e.evalTerm(n, seg, base, end, m)
@@ -595,7 +601,10 @@ func (e *evaluator) evalOr(n *enode, seg int, base, end uint64, m mask) (*ebuf, 
 	clear(b.bits[:])
 	any := false
 	for _, k := range n.kids {
-		if k.op == opTerm {
+		switch {
+		case k.cost == 0:
+			continue // a part no document matches (a word in a field or language it is not in)
+		case k.op == opTerm:
 			// A term adds its postings to b directly.
 			got, err := e.term(k, seg, base, end, m, b, true)
 			if err != nil {
