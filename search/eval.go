@@ -787,6 +787,35 @@ func sqrtFreq(f uint64) float64 {
 	return math.Sqrt(float64(f))
 }
 
+// anyMatch reports whether the program matches any document of snap,
+// reading no further than the first window with a match.
+func anyMatch(ctx context.Context, snap *scorch.IndexSnapshot, prog *program) (bool, error) {
+	e := newEvaluator(prog)
+	defer e.release()
+	for seg, ss := range snap.Segments() {
+		end := ss.Segment().Count()
+		for from := uint64(0); from < end; {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+			next, err := e.bound(prog.root, seg, from)
+			if err != nil {
+				return false, err
+			}
+			if next >= end {
+				break
+			}
+			stop := min(next+window, end)
+			r, err := e.eval(prog.root, seg, next, stop, nil)
+			if err != nil || r != nil {
+				return r != nil, err
+			}
+			from = stop
+		}
+	}
+	return false, nil
+}
+
 // scanEval visits, with their scores, the matches of the program in the
 // chunks it takes from c, as scanQuery does with a searcher.
 func (p *fastPage) scanEval(ctx context.Context, prog *program, c *chunks, visit func(uint64, float64, *segColumns, uint64), progress func(int)) error {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/katalog/katalog/catalog"
 	"github.com/katalog/katalog/search"
 )
 
@@ -85,6 +86,27 @@ func TestEvalParity(t *testing.T) {
 	}
 	if named < 6 {
 		t.Errorf("%d of the queries named a dataset; want at least 6", named)
+	}
+	// Whether anything matches, under a type and filters, as the spelling
+	// check asks it.
+	found := 0
+	for _, text := range texts {
+		for _, req := range []catalog.SearchRequest{{}, {Type: catalog.KindDataset},
+			{Filters: map[string][]string{catalog.FacetDatatype: {"date"}, catalog.FacetAccessRights: {"PUBLIC", "RESTRICTED"}}}} {
+			got, want, err := search.Finds(x, &req, text)
+			if err != nil {
+				t.Fatalf("%q: %v", text, err)
+			}
+			if got != want {
+				t.Errorf("%q under %v: the evaluator finds %v, Bleve %v", text, req, got, want)
+			}
+			if want {
+				found++
+			}
+		}
+	}
+	if found < len(texts) || found > 3*len(texts)-10 {
+		t.Errorf("%d of %d searches found something; want some of each", found, 3*len(texts))
 	}
 	// Phrases, prefixes and exclusions alone go to Bleve; all else must not.
 	if taken < 4*len(texts)*8/10 {

@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 
+	"github.com/katalog/katalog/catalog"
+
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
@@ -76,6 +78,27 @@ func DatasetsNamed(x *Index, text string) (got, want []string, err error) {
 		return nil, nil, err
 	}
 	want, err = x.topIdentifiersBleve(ctx, q, maxNamedDatasets)
+	return got, want, err
+}
+
+// Finds reports whether any record matches text under req's type and
+// filters, as the spelling check asks it (by the evaluator) and by Bleve's
+// searchers.
+func Finds(x *Index, req *catalog.SearchRequest, text string) (got, want bool, err error) {
+	ctx := context.Background()
+	tq, err := x.textQuery(ctx, text, false)
+	if err != nil {
+		return false, false, err
+	}
+	if got, err = x.finds(ctx, req, tq.q); err != nil {
+		return false, false, err
+	}
+	r, err := x.reader()
+	if err != nil {
+		return false, false, err
+	}
+	defer r.Close()
+	want, err = findsBleve(ctx, r, x.idx.Mapping(), buildQuery(req, "", tq.q))
 	return got, want, err
 }
 

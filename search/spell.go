@@ -10,8 +10,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
 )
 
@@ -243,14 +246,30 @@ func (x *Index) corrects(ctx context.Context, req *catalog.SearchRequest, correc
 }
 
 // finds reports whether any record matches text with the request's type and
-// filters: the first match of the search, not all of them.
+// filters: the first match of the search, not all of them, by the
+// evaluator of eval.go where it takes the query.
 func (x *Index) finds(ctx context.Context, req *catalog.SearchRequest, text query.Query) (bool, error) {
 	r, err := x.reader()
 	if err != nil {
 		return false, err
 	}
 	defer r.Close()
-	s, err := buildQuery(req, "", text).Searcher(ctx, r, x.idx.Mapping(), bsearch.SearcherOptions{})
+	q := buildQuery(req, "", text)
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		prog, ok, err := compileQuery(snap, q, x.postings)
+		if err != nil {
+			return false, fmt.Errorf("search: correction: %w", err)
+		}
+		if ok {
+			return anyMatch(ctx, snap, prog)
+		}
+	}
+	return findsBleve(ctx, r, x.idx.Mapping(), q)
+}
+
+// findsBleve is finds by Bleve's searchers.
+func findsBleve(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query) (bool, error) {
+	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{})
 	if err != nil {
 		return false, fmt.Errorf("search: correction: %w", err)
 	}

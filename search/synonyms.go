@@ -3,6 +3,7 @@ package search
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -23,11 +24,52 @@ const (
 // Norwegian or English stems, so that "hjerteinfarktet" finds the group of
 // "hjerteinfarkt".
 type expander struct {
-	groups  [][]string
-	learned int              // groups from this index on were learned from the corpus
-	surface map[string][]int // key → groups
-	stems   map[string][]int
-	analyze func(analyzer, text string) analysis.TokenStream
+	groups   [][]string
+	learned  int              // groups from this index on were learned from the corpus
+	surface  map[string][]int // key → groups
+	stems    map[string][]int
+	analyze  func(analyzer, text string) analysis.TokenStream
+	analyzed analysisCache
+}
+
+// analysisCache remembers how the analyzers read the short texts of
+// queries (a word, a code, a name): a query's words are analysed by each
+// field's analyzer, each time through the stemmer and the compound
+// splitter, and the same words come back from search to search. The
+// token streams it returns are shared: read them, never change them.
+type analysisCache struct {
+	mu     sync.Mutex
+	tokens map[analysisKey]analysis.TokenStream
+}
+
+type analysisKey struct{ analyzer, text string }
+
+// Bounds of analysisCache: the longest text kept, and how many; when full,
+// it starts again.
+const (
+	analysisCacheText = 64
+	analysisCacheMax  = 50_000
+)
+
+func (c *analysisCache) get(analyzer, text string, analyze func() analysis.TokenStream) analysis.TokenStream {
+	if len(text) > analysisCacheText {
+		return analyze()
+	}
+	k := analysisKey{analyzer, text}
+	c.mu.Lock()
+	ts, ok := c.tokens[k]
+	c.mu.Unlock()
+	if ok {
+		return ts
+	}
+	ts = analyze()
+	c.mu.Lock()
+	if c.tokens == nil || len(c.tokens) >= analysisCacheMax {
+		c.tokens = map[analysisKey]analysis.TokenStream{}
+	}
+	c.tokens[k] = ts
+	c.mu.Unlock()
+	return ts
 }
 
 func newExpander(lex *lexicon.Lexicon, im mapping.IndexMapping) *expander {
@@ -36,13 +78,15 @@ func newExpander(lex *lexicon.Lexicon, im mapping.IndexMapping) *expander {
 		learned: lex.Learned,
 		surface: map[string][]int{},
 		stems:   map[string][]int{},
-		analyze: func(name, text string) analysis.TokenStream {
+	}
+	e.analyze = func(name, text string) analysis.TokenStream {
+		return e.analyzed.get(name, text, func() analysis.TokenStream {
 			a := im.AnalyzerNamed(name)
 			if a == nil {
 				return nil
 			}
 			return a.Analyze([]byte(text))
-		},
+		})
 	}
 	for gi, g := range lex.Groups {
 		for _, t := range g {
