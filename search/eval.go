@@ -84,6 +84,9 @@ func compileQuery(snap *scorch.IndexSnapshot, q query.Query, pc *postingsCache) 
 		return nil, false, err
 	}
 	segs := snap.Segments()
+	if pc != nil {
+		pc.retain(snap)
+	}
 	dicts := make([]map[string]segment.TermDictionary, len(segs))
 	p.lists = make([][]segment.PostingsList, len(p.leaves))
 	p.decoded = make([][]*decodedList, len(p.leaves))
@@ -94,7 +97,7 @@ func compileQuery(snap *scorch.IndexSnapshot, q query.Query, pc *postingsCache) 
 		for i, ss := range segs {
 			var key postingsKey
 			if pc != nil {
-				key = postingsKey{seg: ss.Segment(), deleted: ss.Deleted(), field: l.field, term: string(l.term)}
+				key = postingsKey{seg: ss.Id(), deleted: ss.Deleted(), field: l.field, term: string(l.term)}
 				if d := pc.get(key); d != nil {
 					p.decoded[l.leaf][i] = d
 					n += uint64(len(d.docs))
@@ -118,7 +121,7 @@ func compileQuery(snap *scorch.IndexSnapshot, q query.Query, pc *postingsCache) 
 			}
 			p.lists[l.leaf][i] = pl
 			n += pl.Count()
-			if pc != nil && pl.Count() >= decodeFrom {
+			if pc != nil && pl.Count() >= decodeFrom && pc.fits(pl.Count()) {
 				d, err := decode(pl)
 				if err != nil {
 					return nil, false, err
@@ -163,7 +166,7 @@ func (p *program) compile(q query.Query) (*enode, bool) {
 			return &enode{op: opNone}, true
 		}
 		if len(kids) > math.MaxUint8 {
-			return nil, false // more than a window's counts hold
+			return nil, false // more kids than a match's count (a byte) holds
 		}
 		coord := make([]float64, len(kids)+1)
 		for c := range coord {
@@ -866,8 +869,7 @@ func (p *fastPage) scanEval(ctx context.Context, prog *program, c *chunks, visit
 								progress(n)
 							}
 						}
-						// Rounded to a float32, as scanQuery does.
-						visit(p.offs[seg]+local, float64(float32(r.score[i])), p.cols[seg], local)
+						visit(p.offs[seg]+local, r.score[i], p.cols[seg], local)
 					}
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -234,6 +235,69 @@ func TestEvalWideDisjunction(t *testing.T) {
 		}
 		if ok != (n <= 255) {
 			t.Errorf("a disjunction of %d terms: taken %v", n, ok)
+		}
+	}
+}
+
+// TestPostingsRetain: the decoded postings of segments that compaction has
+// retired leave the cache with the next query.
+func TestPostingsRetain(t *testing.T) {
+	defer func(old uint64) { decodeFrom = old }(decodeFrom)
+	decodeFrom = 1
+	x, err := Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx := context.Background()
+	for b := range 3 { // a segment per batch
+		ds := &catalog.Dataset{IRI: fmt.Sprintf("https://example.org/ds/%d", b), Identifier: fmt.Sprintf("DS%d", b), Source: "s",
+			Title: catalog.Text{"nb": "Undersøkelse"}}
+		docs := []catalog.Document{{Dataset: ds}}
+		for i := range 20 {
+			docs = append(docs, catalog.Document{Dataset: ds, Variable: &catalog.Variable{IRI: fmt.Sprintf("%s/v%d", ds.IRI, i),
+				Identifier: fmt.Sprintf("DS%d:V%d", b, i), Dataset: ds.IRI, Title: catalog.Text{"nb": "Vekt ved fødsel"}}})
+		}
+		if err := x.Index(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compiled := func() map[uint64]bool {
+		r, err := x.reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		snap := r.(*scorch.IndexSnapshot)
+		tq, err := x.textQuery(ctx, "vekt", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := compileQuery(snap, tq.q, x.postings); err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		live := map[uint64]bool{}
+		for _, ss := range snap.Segments() {
+			live[ss.Id()] = true
+		}
+		return live
+	}
+	before := compiled()
+	if _, err := x.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := compiled()
+	if maps.Equal(before, after) {
+		t.Fatalf("compaction kept the segments %v", before)
+	}
+	x.postings.mu.Lock()
+	defer x.postings.mu.Unlock()
+	if len(x.postings.segs) == 0 {
+		t.Fatal("nothing decoded")
+	}
+	for id := range x.postings.segs {
+		if !after[id] {
+			t.Errorf("the cache holds postings of segment %d, retired (live: %v)", id, after)
 		}
 	}
 }

@@ -181,6 +181,10 @@ func (h *topHeap) cut(n int) {
 	if len(h.ms) <= n {
 		return
 	}
+	if n <= 0 {
+		h.ms = h.ms[:0]
+		return
+	}
 	selectBest(h.ms, n-1, h.r)
 	h.ms = h.ms[:n]
 	h.floor, h.hasFloor = h.ms[n-1], true
@@ -493,7 +497,12 @@ func (w *scan) visit(doc uint64, score float64, sc *segColumns, local uint64) {
 		return
 	}
 	w.total++
-	s := scored{score: score, doc: doc}
+	// A score is a sum whose order of terms can differ by where a searcher
+	// started, which changes its last bits: rounded to a float32, equal
+	// scores stay equal, and their ties fall in index order however the
+	// pass was shared. (The datasets a query names are ranked unrounded,
+	// as Bleve's search request ranks them.)
+	s := scored{score: float64(float32(score)), doc: doc}
 	switch w.o {
 	case byTitle:
 		s.key = sc.title[local]
@@ -887,11 +896,7 @@ func (p *fastPage) scanQuery(ctx context.Context, s bsearch.Searcher, c *chunks,
 			if doc < p.offs[seg] || doc >= p.offs[seg+1] {
 				seg = sort.Search(len(p.offs)-1, func(i int) bool { return p.offs[i+1] > doc })
 			}
-			// A score is a sum whose order of terms can differ by where a
-			// searcher started, which changes its last bits: rounded to a
-			// float32, equal scores stay equal, and their ties fall in
-			// index order however the pass was shared.
-			visit(doc, float64(float32(dm.Score)), p.cols[seg], doc-p.offs[seg])
+			visit(doc, dm.Score, p.cols[seg], doc-p.offs[seg])
 			sctx.DocumentMatchPool.Put(dm)
 		}
 		if err != nil {

@@ -111,7 +111,10 @@ type dfaKey struct {
 }
 
 // dfaCacheMax bounds the automata kept; when full, the cache starts again.
-const dfaCacheMax = 1024
+// An automaton takes 1 KiB per state, and a long word with two edits has
+// some hundreds of states (a 27-letter one 1,126): 64 of them take tens of
+// megabytes at most.
+const dfaCacheMax = 64
 
 func (c *dfaCache) get(term string, edits int) (*levenshtein.DFA, error) {
 	k := dfaKey{term, edits}

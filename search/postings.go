@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -70,10 +71,11 @@ func decode(pl segment.PostingsList) (*decodedList, error) {
 // a shorter one is as quick to read through zap.
 var decodeFrom uint64 = 512
 
-// postingsKey names a term's postings in one segment with one set of
-// deleted documents (a new deletion makes a new bitmap, and a new key).
+// postingsKey names a term's postings in one segment (by its id, which
+// scorch never gives another) with one set of deleted documents (a new
+// deletion makes a new bitmap, and a new key).
 type postingsKey struct {
-	seg     segment.Segment
+	seg     uint64
 	deleted *roaring.Bitmap
 	field   string
 	term    string
@@ -86,7 +88,8 @@ type postingsCache struct {
 	mu    sync.Mutex
 	size  int64
 	items map[postingsKey]*list.Element
-	order list.List // of *postingsEntry, most recently used first
+	order list.List      // of *postingsEntry, most recently used first
+	segs  map[uint64]int // entries by segment
 }
 
 type postingsEntry struct {
@@ -102,7 +105,7 @@ type postingsEntry struct {
 const postingsCacheSize = 128 << 20
 
 func newPostingsCache(max int64) *postingsCache {
-	return &postingsCache{max: max, items: map[postingsKey]*list.Element{}}
+	return &postingsCache{max: max, items: map[postingsKey]*list.Element{}, segs: map[uint64]int{}}
 }
 
 func (c *postingsCache) get(k postingsKey) *decodedList {
@@ -116,9 +119,15 @@ func (c *postingsCache) get(k postingsKey) *decodedList {
 	return e.Value.(*postingsEntry).list
 }
 
-// put keeps l under k, unless it would take more than an eighth of the cache.
+// fits says whether a list of n postings may be kept: one that would take
+// more than an eighth of the cache is not (nor decoded).
+func (c *postingsCache) fits(n uint64) bool { return listSize(n) <= c.max/8 }
+
+func listSize(n uint64) int64 { return int64(n)*12 + 128 }
+
+// put keeps l under k, if it fits.
 func (c *postingsCache) put(k postingsKey, l *decodedList) {
-	size := int64(len(l.docs))*12 + 128
+	size := listSize(uint64(len(l.docs)))
 	if size > c.max/8 {
 		return
 	}
@@ -129,11 +138,46 @@ func (c *postingsCache) put(k postingsKey, l *decodedList) {
 	}
 	c.items[k] = c.order.PushFront(&postingsEntry{key: k, list: l, size: size})
 	c.size += size
+	c.segs[k.seg]++
 	for c.size > c.max {
-		last := c.order.Back()
-		old := last.Value.(*postingsEntry)
-		c.order.Remove(last)
-		delete(c.items, old.key)
-		c.size -= old.size
+		c.remove(c.order.Back())
+	}
+}
+
+func (c *postingsCache) remove(e *list.Element) {
+	old := e.Value.(*postingsEntry)
+	c.order.Remove(e)
+	delete(c.items, old.key)
+	c.size -= old.size
+	if c.segs[old.key.seg]--; c.segs[old.key.seg] == 0 {
+		delete(c.segs, old.key.seg)
+	}
+}
+
+// retain drops the lists of segments that are not in snap, which merging
+// has retired: they would only wait for their turn to be evicted.
+func (c *postingsCache) retain(snap *scorch.IndexSnapshot) {
+	segs := snap.Segments()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	live := 0
+	for _, ss := range segs {
+		if c.segs[ss.Id()] > 0 {
+			live++
+		}
+	}
+	if live == len(c.segs) {
+		return
+	}
+	ids := make(map[uint64]bool, len(segs))
+	for _, ss := range segs {
+		ids[ss.Id()] = true
+	}
+	for e := c.order.Front(); e != nil; {
+		next := e.Next()
+		if !ids[e.Value.(*postingsEntry).key.seg] {
+			c.remove(e)
+		}
+		e = next
 	}
 }

@@ -256,7 +256,9 @@ func (x *Index) finds(ctx context.Context, req *catalog.SearchRequest, text quer
 	defer r.Close()
 	q := buildQuery(req, "", text)
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
-		prog, ok, err := compileQuery(snap, q, x.postings)
+		// Not through the decoded postings: the type and filter terms
+		// have lists of up to every record, read here only to a first match.
+		prog, ok, err := compileQuery(snap, q, nil)
 		if err != nil {
 			return false, fmt.Errorf("search: correction: %w", err)
 		}

@@ -79,15 +79,14 @@ func newExpander(lex *lexicon.Lexicon, im mapping.IndexMapping) *expander {
 		surface: map[string][]int{},
 		stems:   map[string][]int{},
 	}
-	e.analyze = func(name, text string) analysis.TokenStream {
-		return e.analyzed.get(name, text, func() analysis.TokenStream {
-			a := im.AnalyzerNamed(name)
-			if a == nil {
-				return nil
-			}
-			return a.Analyze([]byte(text))
-		})
+	analyze := func(name, text string) analysis.TokenStream {
+		a := im.AnalyzerNamed(name)
+		if a == nil {
+			return nil
+		}
+		return a.Analyze([]byte(text))
 	}
+	e.analyze = analyze // the lexicon's words once each, not through the cache
 	for gi, g := range lex.Groups {
 		for _, t := range g {
 			e.surface[surfaceKey(t)] = appendOnce(e.surface[surfaceKey(t)], gi)
@@ -95,6 +94,9 @@ func newExpander(lex *lexicon.Lexicon, im mapping.IndexMapping) *expander {
 				e.stems[k] = appendOnce(e.stems[k], gi)
 			}
 		}
+	}
+	e.analyze = func(name, text string) analysis.TokenStream {
+		return e.analyzed.get(name, text, func() analysis.TokenStream { return analyze(name, text) })
 	}
 	return e
 }
