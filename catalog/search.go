@@ -47,12 +47,18 @@ type Index interface {
 	Close() error
 }
 
-// Document is what the index needs to index one record: a dataset alone, or
-// a variable with its dataset and code list (CodeList may be nil).
+// Document is what the index needs to index one record: a dataset with the
+// documents of its variables (Members), or a variable with its dataset and
+// code list (CodeList may be nil).
 type Document struct {
 	Dataset  *Dataset
 	Variable *Variable
 	CodeList *CodeList
+	// Members are, on a dataset's document, the documents of its live
+	// variables: the index keeps what is worth keeping once per dataset
+	// rather than once per variable (the words that spelling corrections
+	// propose) with the dataset. A variable's document has none.
+	Members []Document
 }
 
 // IRI returns the IRI of the record the document indexes.

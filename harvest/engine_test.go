@@ -232,7 +232,8 @@ func storedRecords(t *testing.T, store *bolt.DB, source string) string {
 }
 
 // An unchanged feed writes nothing, to the store or the index; a changed
-// variable title re-indexes that variable alone.
+// variable title re-indexes that variable and its dataset's document (which
+// carries the words of its variables that spelling corrections propose).
 func TestIncrementalRuns(t *testing.T) {
 	e := newEnv(t)
 	body, err := os.ReadFile(filepath.Join("testdata", "formats", "catalog.ttl"))
@@ -263,15 +264,19 @@ func TestIncrementalRuns(t *testing.T) {
 
 	// New content with a new ETag: one variable's title changed.
 	etag = `"v2"`
-	body = bytes.Replace(body, []byte(`"Head circumference"@en`), []byte(`"Head circumference at birth"@en`), 1)
+	body = bytes.Replace(body, []byte(`"Head circumference"@en`), []byte(`"Head circumference at delivery"@en`), 1)
 	run = e.run(t, "reg")
 	after := e.index.Writes()
 	if run.Status != catalog.RunOK || run.Stats.Updated != 1 || run.Stats.VariablesUpdated != 1 || run.Stats.Unchanged != 1 ||
 		run.Changes == nil || len(run.Changes.VariablesUpdated) != 1 || run.Changes.VariablesUpdated[0] != "TEST:HODE" || run.Changes.Updated[0] != "TEST:FODSEL" {
 		t.Errorf("changed run = %s %+v %+v; want 1 dataset and its variable TEST:HODE updated", run.Status, run.Stats, run.Changes)
 	}
-	if after.Indexed-before.Indexed != 1 || after.Deleted != before.Deleted {
-		t.Errorf("the change indexed %d documents and deleted %d; want 1 and 0", after.Indexed-before.Indexed, after.Deleted-before.Deleted)
+	if after.Indexed-before.Indexed != 2 || after.Deleted != before.Deleted {
+		t.Errorf("the change indexed %d documents and deleted %d; want 2 and 0", after.Indexed-before.Indexed, after.Deleted-before.Deleted)
+	}
+	req := catalog.SearchRequest{Query: "delivry"}
+	if res, err := e.index.Search(context.Background(), &req); err != nil || res.Correction != "delivery" {
+		t.Errorf("Search(\"delivry\") after the change = %+v, %v; want the correction \"delivery\", a word of the changed title", res, err)
 	}
 	stored, _ := e.store.FindRunByID(context.Background(), "reg", run.ID)
 	if stored.Changes == nil || len(stored.Changes.VariablesUpdated) != 1 {

@@ -9,8 +9,9 @@ import (
 // updateIndex brings the index in line with what ApplySnapshot changed:
 // changed records are indexed again (a changed dataset with all its
 // variables, whose documents carry the dataset's title and publisher), and
-// withdrawn ones are deleted. After a failed update (IndexStale) every
-// record of the source is indexed again.
+// withdrawn ones are deleted. A dataset's document carries its variables
+// (Members), so it is indexed again too when any of them changed. After a
+// failed update (IndexStale) every record of the source is indexed again.
 func (h *Harvester) updateIndex(ctx context.Context, src *catalog.Source, snap *catalog.Snapshot, ch *catalog.Changes) error {
 	if h.Index == nil {
 		return nil
@@ -25,22 +26,31 @@ func (h *Harvester) updateIndex(ctx context.Context, src *catalog.Source, snap *
 	}
 	changedDS := make(map[string]bool)
 	changedVar := make(map[string]bool)
-	for _, refs := range [][]catalog.Ref{ch.Added, ch.Updated} {
+	touched := make(map[string]bool) // datasets whose variables changed
+	for _, refs := range [][]catalog.Ref{ch.Added, ch.Updated, ch.Removed} {
 		for _, r := range refs {
 			if r.Kind == catalog.KindDataset {
 				changedDS[r.IRI] = true
 			} else {
 				changedVar[r.IRI] = true
+				touched[r.Dataset] = true
 			}
 		}
 	}
 	all := src.State.IndexStale
+	members := make(map[string][]catalog.Document, len(snap.Datasets))
+	for i := range snap.Variables {
+		v := &snap.Variables[i]
+		members[v.Dataset] = append(members[v.Dataset], catalog.Document{Dataset: datasets[v.Dataset], Variable: v, CodeList: lists[v.CodeList]})
+	}
 	b := h.newBatcher(ctx)
 	for i := range snap.Datasets {
-		if d := &snap.Datasets[i]; all || changedDS[d.IRI] {
-			if err := b.add(catalog.Document{Dataset: d}); err != nil {
-				return err
-			}
+		d := &snap.Datasets[i]
+		if !all && !changedDS[d.IRI] && !touched[d.IRI] {
+			continue
+		}
+		if err := b.add(catalog.Document{Dataset: d, Members: members[d.IRI]}); err != nil {
+			return err
 		}
 	}
 	for i := range snap.Variables {
@@ -76,13 +86,11 @@ func (h *Harvester) reindexSource(ctx context.Context, source string) error {
 	b := h.newBatcher(ctx)
 	for i := range datasets {
 		ds := &datasets[i]
-		if err := b.add(catalog.Document{Dataset: ds}); err != nil {
-			return err
-		}
 		vars, _, err := h.Store.FindVariables(ctx, catalog.VariableFilter{Source: source, Dataset: ds.IRI})
 		if err != nil {
 			return err
 		}
+		members := make([]catalog.Document, 0, len(vars))
 		for j := range vars {
 			v := &vars[j]
 			cl, ok := lists[v.CodeList]
@@ -95,7 +103,13 @@ func (h *Harvester) reindexSource(ctx context.Context, source string) error {
 				}
 				lists[v.CodeList] = cl
 			}
-			if err := b.add(catalog.Document{Dataset: ds, Variable: v, CodeList: cl}); err != nil {
+			members = append(members, catalog.Document{Dataset: ds, Variable: v, CodeList: cl})
+		}
+		if err := b.add(catalog.Document{Dataset: ds, Members: members}); err != nil {
+			return err
+		}
+		for _, m := range members {
+			if err := b.add(m); err != nil {
 				return err
 			}
 		}

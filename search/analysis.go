@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -56,7 +57,7 @@ func init() {
 	stemmer := func(name, inner string) {
 		must(registry.RegisterTokenFilter(name, func(_ map[string]any, c *registry.Cache) (analysis.TokenFilter, error) {
 			f, err := c.TokenFilterNamed(inner)
-			return skipKeywords{f}, err
+			return skipKeywords{f, &memo{m: map[string]string{}}}, err
 		}))
 	}
 	stemmer(filterStemNo, no.SnowballStemmerName)
@@ -161,17 +162,49 @@ func (m nynorskFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 }
 
 // skipKeywords runs a filter that changes tokens in place, one for one
-// (a stemmer), on the tokens that are not keywords (codes).
-type skipKeywords struct{ inner analysis.TokenFilter }
+// (a stemmer), on the tokens that are not keywords (codes), and remembers
+// what it made of each word: a corpus has some tens of thousands of words,
+// met again and again, and stemming one costs more than looking it up.
+type skipKeywords struct {
+	inner analysis.TokenFilter
+	memo  *memo
+}
+
+// memo maps words to what a filter made of them, up to maxMemo words.
+type memo struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+const maxMemo = 200_000
 
 func (f skipKeywords) Filter(in analysis.TokenStream) analysis.TokenStream {
-	sub := make(analysis.TokenStream, 0, len(in))
+	var sub analysis.TokenStream
+	var words []string
+	f.memo.mu.RLock()
 	for _, t := range in {
-		if !t.KeyWord {
-			sub = append(sub, t)
+		if t.KeyWord {
+			continue
 		}
+		if s, ok := f.memo.m[string(t.Term)]; ok {
+			t.Term = append(t.Term[:0], s...)
+			continue
+		}
+		sub = append(sub, t)
+		words = append(words, string(t.Term))
+	}
+	f.memo.mu.RUnlock()
+	if len(sub) == 0 {
+		return in
 	}
 	f.inner.Filter(sub)
+	f.memo.mu.Lock()
+	for i, t := range sub {
+		if len(f.memo.m) < maxMemo {
+			f.memo.m[words[i]] = string(t.Term)
+		}
+	}
+	f.memo.mu.Unlock()
 	return in
 }
 

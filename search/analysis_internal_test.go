@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/no"
+	"github.com/blevesearch/bleve/v2/registry"
 )
 
 // A token longer than maxCompound bytes is indexed as it is, not split into
@@ -31,5 +35,28 @@ func TestAnalyzeLongToken(t *testing.T) {
 	}
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("analyze(%d bytes) took %v", len(huge), d)
+	}
+}
+
+// TestStemMemo checks that the stemmer's memo gives what the stemmer
+// gives, the first time a word is met and after, and leaves keywords alone.
+func TestStemMemo(t *testing.T) {
+	inner, err := registry.NewCache().TokenFilterNamed(no.SnowballStemmerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := skipKeywords{inner, &memo{m: map[string]string{}}}
+	words := strings.Fields("fødsler fødselen blodtrykket blodtrykk hodeomkretsen sykdommer sykdom målingene måling fødsler blodtrykket")
+	for round := range 2 {
+		for _, w := range words {
+			got := f.Filter(analysis.TokenStream{{Term: []byte(w)}, {Term: []byte("i48.0"), KeyWord: true}})
+			want := inner.Filter(analysis.TokenStream{{Term: []byte(w)}})
+			if string(got[0].Term) != string(want[0].Term) || string(got[1].Term) != "i48.0" {
+				t.Errorf("round %d: Filter(%s, i48.0) = %s, %s; want %s, i48.0", round, w, got[0].Term, got[1].Term, want[0].Term)
+			}
+		}
+	}
+	if n := len(f.memo.m); n != 9 {
+		t.Errorf("the memo has %d words; want the 9 met", n)
 	}
 }

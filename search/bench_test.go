@@ -8,10 +8,12 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/katalog/katalog/catalog"
+	"github.com/katalog/katalog/catalog/bolt"
 	"github.com/katalog/katalog/search"
 )
 
@@ -259,4 +261,50 @@ func TestSplitSearch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkBuildCorpus builds an index of the first KATALOG_BUILD_DOCS
+// documents (default 200,000) of the store at KATALOG_STORE (the
+// katalog.db of a data folder that harvested a scaled corpus; opened read
+// only) as Rebuild does. The documents are read
+// before the clock starts.
+func BenchmarkBuildCorpus(b *testing.B) {
+	path := os.Getenv("KATALOG_STORE")
+	if path == "" {
+		b.Skip("set KATALOG_STORE to the katalog.db of a harvested corpus")
+	}
+	limit := 200_000
+	if s := os.Getenv("KATALOG_BUILD_DOCS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		limit = n
+	}
+	db, err := bolt.OpenReadOnly(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var batches [][]catalog.Document
+	n := 0
+	err = search.ReadDocuments(context.Background(), db, func(docs []catalog.Document) bool {
+		batches = append(batches, docs)
+		n += len(docs)
+		return n < limit
+	})
+	db.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		x, _, err := search.BuildBulk(ctx, filepath.Join(b.TempDir(), "idx"), batches)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := x.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 }

@@ -45,7 +45,6 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 		Source:    ds.Source,
 	}
 	var title, desc catalog.Text
-	var written []string // the texts that corrections take their words from
 	langs := map[string]bool{}
 	if v := d.Variable; v != nil {
 		hit.Type, hit.Identifier, hit.IRI, hit.Name = catalog.KindVariable, v.Identifier, v.IRI, v.Name
@@ -68,7 +67,6 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 			for _, c := range d.CodeList.Codes {
 				for l, s := range c.Label {
 					codes[langField(l)] = append(codes[langField(l)], s)
-					written = append(written, s)
 				}
 				if c.Notation != "" {
 					codes["other"] = append(codes["other"], c.Notation)
@@ -89,11 +87,10 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 			kw = append(kw, words...)
 		}
 		f[fieldKeywords] = strings.Join(kw, "\n")
-		written = append(written, kw...)
+		f[fieldSpelling] = spellingText(d)
 	}
 	addText(f, fieldTitle, title, langs)
 	addText(f, fieldDescription, desc, langs)
-	written = append(append(written, textValues(title)...), textValues(desc)...)
 	f[fieldType] = string(hit.Type)
 	f[fieldIdentifier] = hit.Identifier
 	f[fieldSortTitle] = strings.ToLower(firstNonEmpty(title.String(), hit.Name, hit.Identifier))
@@ -103,9 +100,7 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	f[fieldSuggest] = suggestKeys(title, hit.Name)
 	if p := ds.Publisher; p != nil {
 		f[fieldPublisher] = strings.Join(append(textValues(p.Name), hit.Publisher.Name), "\n")
-		written = append(written, textValues(p.Name)...)
 	}
-	f[fieldSpelling] = strings.Join(written, "\n")
 	facets := map[string][]string{
 		catalog.FacetPublisher:    nonEmpty(hit.Publisher.Name),
 		catalog.FacetDataset:      nonEmpty(ds.Identifier),
@@ -135,6 +130,49 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	}
 	f[fieldHit] = string(data)
 	return docID(ds.Source, hit.IRI), f, nil
+}
+
+// spellingText returns the texts that spelling corrections take their
+// words from, for a dataset's document: the dataset's title, description,
+// keywords and publisher's name, and its variables' titles, descriptions
+// and code labels, each text once. They are indexed once per dataset, not
+// once per variable: only which words are written, and in how many
+// datasets, is looked up, and a dataset's variables repeat their words
+// (and share their code lists) many times over.
+func spellingText(d catalog.Document) string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(texts ...string) {
+		for _, s := range texts {
+			if s != "" && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	ds := d.Dataset
+	add(textValues(ds.Title)...)
+	add(textValues(ds.Description)...)
+	for _, words := range ds.Keywords {
+		add(words...)
+	}
+	if ds.Publisher != nil {
+		add(textValues(ds.Publisher.Name)...)
+	}
+	lists := map[*catalog.CodeList]bool{}
+	for _, m := range d.Members {
+		if v := m.Variable; v != nil {
+			add(textValues(v.Title)...)
+			add(textValues(v.Description)...)
+		}
+		if cl := m.CodeList; cl != nil && !lists[cl] {
+			lists[cl] = true
+			for _, c := range cl.Codes {
+				add(textValues(c.Label)...)
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // addText indexes a multilingual text in its per-language fields and notes

@@ -123,3 +123,28 @@ func KeepColumnsFrom(n uint64) (restore func()) {
 	colFileMin = n
 	return func() { colFileMin = old }
 }
+
+// ReadDocuments reads the index documents of store as Fill does, fillBatch
+// at a time.
+func ReadDocuments(ctx context.Context, store catalog.Store, emit func([]catalog.Document) bool) error {
+	return readDocuments(ctx, store, emit)
+}
+
+// BuildBulk makes a new index at path of batches as Rebuild does, and
+// opens it.
+func BuildBulk(ctx context.Context, path string, batches [][]catalog.Document) (*Index, int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan numbered)
+	go func() {
+		defer close(ch)
+		for i, docs := range batches {
+			select {
+			case ch <- numbered{i, docs}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return buildBulk(ctx, cancel, path, ch)
+}

@@ -10,7 +10,7 @@ import (
 // mappingVersion changes whenever the index mapping or the document shape
 // changes; an index with another version is rebuilt from the store. The
 // lexicon's version is part of it, since the analyzers use its word lists.
-var mappingVersion = "8." + lexiconVersion()
+var mappingVersion = "9." + lexiconVersion()
 
 func lexiconVersion() string {
 	lex, err := lexicon.Default()
@@ -65,13 +65,14 @@ func newMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 
 	dm := bleve.NewDocumentStaticMapping()
-	kw := func(name string) {
+	// Keyword fields keep doc values where facets and sorting read them.
+	kw := func(name string, docValues bool) {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
-		f.DocValues = true
+		f.DocValues = docValues
 		dm.AddFieldMappingsAt(name, f)
 	}
 	// Titles and descriptions keep term positions, which phrases need;
@@ -86,15 +87,15 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = false
 		dm.AddFieldMappingsAt(name, f)
 	}
-	kw(fieldType)
-	kw(fieldNameLower)
-	kw(fieldIdentifier)
-	kw(fieldSortTitle)
-	kw(fieldModified)
-	kw(fieldSuggest)
-	kw(fieldCodeList)
+	kw(fieldType, true)
+	kw(fieldNameLower, false)
+	kw(fieldIdentifier, false)
+	kw(fieldSortTitle, true)
+	kw(fieldModified, true)
+	kw(fieldSuggest, false)
+	kw(fieldCodeList, false)
 	for _, facet := range facetFields() {
-		kw(facet)
+		kw(facet, true)
 	}
 	text(fieldKeywords, analyzerOther, false)
 	text(fieldSpelling, analyzerOther, false)
@@ -112,6 +113,10 @@ func newMapping() mapping.IndexMapping {
 	hit.IncludeTermVectors = false
 	hit.DocValues = false
 	dm.AddFieldMappingsAt(fieldHit, hit)
+
+	// No field goes into Bleve's composite _all field: leave it out.
+	all := bleve.NewDocumentDisabledMapping()
+	dm.AddSubDocumentMapping("_all", all)
 
 	im.DefaultMapping = dm
 	return im

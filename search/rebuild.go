@@ -24,22 +24,11 @@ func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error)
 	if err := os.RemoveAll(tmp); err != nil {
 		return 0, fmt.Errorf("rebuild index: %w", err)
 	}
-	x, err := Open(tmp)
-	if err != nil {
-		return 0, fmt.Errorf("rebuild index: %w", err)
-	}
 	start := time.Now()
-	n, err := Fill(ctx, x, store)
+	x, n, err := build(ctx, store, tmp)
 	if err == nil {
-		filled := time.Now()
-		var segments int
-		if segments, err = x.Compact(ctx); err == nil {
-			slog.Info("search: index built", "documents", n, "fill_ms", filled.Sub(start).Milliseconds(),
-				"segments", segments, "compact_ms", time.Since(filled).Milliseconds())
-		}
-	}
-	if cerr := x.Close(); err == nil {
-		err = cerr
+		slog.Info("search: index built", "documents", n, "took_ms", time.Since(start).Milliseconds())
+		err = x.Close()
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -57,6 +46,41 @@ func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error)
 	}
 	os.RemoveAll(old)
 	return n, nil
+}
+
+// build makes a new index at path of the live records of store, read
+// beside the build, and opens it.
+func build(ctx context.Context, store catalog.Store, path string) (*Index, int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan numbered, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		seq := 0
+		err := readDocuments(ctx, store, func(docs []catalog.Document) bool {
+			select {
+			case batches <- numbered{seq, docs}:
+				seq++
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+		if err != nil {
+			cancel() // the build stops too
+		}
+		readErr <- err
+	}()
+	x, n, err := buildBulk(ctx, cancel, path, batches)
+	// The reader has finished: the build drained its batches.
+	if rerr := <-readErr; rerr != nil {
+		if x != nil {
+			x.Close()
+		}
+		return nil, 0, rerr
+	}
+	return x, n, err
 }
 
 // Fill indexes every live dataset and variable of store into idx. Reading
@@ -134,11 +158,11 @@ func readDocuments(ctx context.Context, store catalog.Store, emit func([]catalog
 	lists := map[string]*catalog.CodeList{} // source + IRI → code list
 	for i := range datasets {
 		ds := &datasets[i]
-		docs = append(docs, catalog.Document{Dataset: ds})
 		vars, _, err := store.FindVariables(ctx, catalog.VariableFilter{Source: ds.Source, Dataset: ds.IRI})
 		if err != nil {
 			return err
 		}
+		members := make([]catalog.Document, 0, len(vars))
 		for j := range vars {
 			v := &vars[j]
 			var cl *catalog.CodeList
@@ -157,7 +181,11 @@ func readDocuments(ctx context.Context, store catalog.Store, emit func([]catalog
 					lists[key] = cl
 				}
 			}
-			docs = append(docs, catalog.Document{Dataset: ds, Variable: v, CodeList: cl})
+			members = append(members, catalog.Document{Dataset: ds, Variable: v, CodeList: cl})
+		}
+		docs = append(docs, catalog.Document{Dataset: ds, Members: members})
+		for _, m := range members {
+			docs = append(docs, m)
 			if len(docs) >= fillBatch && !flush() {
 				return ctx.Err()
 			}

@@ -247,3 +247,27 @@ func TestDiskSize(t *testing.T) {
 		t.Errorf("DiskSize() of an index in memory = %d, %v; want 0", n, err)
 	}
 }
+
+// TestBuildBulk checks that an index built in bulk, a batch of one
+// document at a time (so that runs of batches are merged, then the runs),
+// answers the searches of TestSearch and the corrections of TestCorrection
+// as an index the documents were written to.
+func TestBuildBulk(t *testing.T) {
+	docs := withMembers(corpus())
+	var batches [][]catalog.Document
+	for i := range docs {
+		batches = append(batches, docs[i:i+1])
+	}
+	x, n, err := search.BuildBulk(context.Background(), filepath.Join(t.TempDir(), "idx"), batches)
+	if err != nil || n != len(docs) {
+		t.Fatalf("BuildBulk() = %d, %v; want %d", n, err, len(docs))
+	}
+	defer x.Close()
+	checkSearchCases(t, x)
+	for _, tt := range correctionCases {
+		if res := run(t, x, tt.req); res.Correction != tt.want {
+			t.Errorf("Search(%s) [%s]: correction %q; want %q", describe(tt.req), tt.name, res.Correction, tt.want)
+		}
+	}
+	checkLabels(t, run(t, x, catalog.SearchRequest{}))
+}

@@ -112,6 +112,7 @@ func indexFeeds(path, dir string) (*search.Index, map[string]bool, error) {
 			v.Identifier = identify(v.Identifier, v.IRI)
 			docs = append(docs, catalog.Document{Dataset: datasets[v.Dataset], Variable: v, CodeList: lists[v.CodeList]})
 		}
+		docs = withMembers(docs)
 		for len(docs) > 0 {
 			n := min(len(docs), 5000)
 			if err := x.Index(context.Background(), docs[:n]); err != nil {

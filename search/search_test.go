@@ -44,11 +44,33 @@ var backends = []backend{
 	}},
 }
 
+// index indexes docs, each dataset's document with the documents of docs
+// that are its variables as its members, as the harvest and Rebuild send
+// them.
 func index(t testing.TB, x *search.Index, docs []catalog.Document) {
 	t.Helper()
-	if err := x.Index(context.Background(), docs); err != nil {
+	if err := x.Index(context.Background(), withMembers(docs)); err != nil {
 		t.Fatalf("Index(%d docs) = %v", len(docs), err)
 	}
+}
+
+// withMembers returns docs with each dataset's variables among them as
+// its document's members.
+func withMembers(docs []catalog.Document) []catalog.Document {
+	key := func(ds *catalog.Dataset) string { return ds.Source + "\x00" + ds.IRI }
+	members := map[string][]catalog.Document{}
+	for _, d := range docs {
+		if d.Variable != nil {
+			members[key(d.Dataset)] = append(members[key(d.Dataset)], d)
+		}
+	}
+	out := slices.Clone(docs)
+	for i, d := range out {
+		if d.Variable == nil {
+			out[i].Members = members[key(d.Dataset)]
+		}
+	}
+	return out
 }
 
 func identifiers(hits []catalog.SearchHit) []string {
@@ -277,33 +299,38 @@ func TestSearch(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			x := b.open(t)
 			index(t, x, corpus())
-			for _, tt := range searchCases {
-				t.Run(tt.name, func(t *testing.T) {
-					res := run(t, x, tt.req)
-					q := describe(tt.req)
-					if res.Total != tt.total {
-						t.Errorf("Search(%s) total = %d; want %d", q, res.Total, tt.total)
-					}
-					got := identifiers(res.Hits)
-					want := tt.hits
-					switch {
-					case tt.first > 0 && len(got) >= tt.first:
-						got = append(got[:tt.first:tt.first], slices.Sorted(slices.Values(got[tt.first:]))...)
-						want = append(want[:tt.first:tt.first], slices.Sorted(slices.Values(want[tt.first:]))...)
-					case !tt.ordered:
-						got, want = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))
-					}
-					if !reflect.DeepEqual(got, want) {
-						t.Errorf("Search(%s) hits = %v; want %v", q, identifiers(res.Hits), tt.hits)
-					}
-					for name, want := range tt.facets {
-						if got := counts(res.Facets[name]); !maps.Equal(got, want) {
-							t.Errorf("Search(%s) facet %s = %v; want %v", q, name, got, want)
-						}
-					}
-					checkFacets(t, q, tt.req, res)
-				})
+			checkSearchCases(t, x)
+		})
+	}
+}
+
+// checkSearchCases runs searchCases over x, an index of the corpus.
+func checkSearchCases(t *testing.T, x *search.Index) {
+	for _, tt := range searchCases {
+		t.Run(tt.name, func(t *testing.T) {
+			res := run(t, x, tt.req)
+			q := describe(tt.req)
+			if res.Total != tt.total {
+				t.Errorf("Search(%s) total = %d; want %d", q, res.Total, tt.total)
 			}
+			got := identifiers(res.Hits)
+			want := tt.hits
+			switch {
+			case tt.first > 0 && len(got) >= tt.first:
+				got = append(got[:tt.first:tt.first], slices.Sorted(slices.Values(got[tt.first:]))...)
+				want = append(want[:tt.first:tt.first], slices.Sorted(slices.Values(want[tt.first:]))...)
+			case !tt.ordered:
+				got, want = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Search(%s) hits = %v; want %v", q, identifiers(res.Hits), tt.hits)
+			}
+			for name, want := range tt.facets {
+				if got := counts(res.Facets[name]); !maps.Equal(got, want) {
+					t.Errorf("Search(%s) facet %s = %v; want %v", q, name, got, want)
+				}
+			}
+			checkFacets(t, q, tt.req, res)
 		})
 	}
 }

@@ -30,7 +30,9 @@ import (
 // Near words are looked up as written, not as stemmed (a stem such as
 // hodeomkr is no word to propose), in a field of their own, fieldSpelling:
 // the words of titles, descriptions, code labels, keywords and publishers'
-// names, lowercased and folded. The lookup is typo tolerance's: the same
+// names, lowercased and folded, kept once per dataset on the dataset's
+// document (see spellingText), so that a word's count is the number of
+// datasets that write it. The lookup is typo tolerance's: the same
 // Levenshtein automaton and dictionary walk (nearTerms), once per misspelt
 // word.
 
@@ -119,9 +121,10 @@ func (b *builder) spelling(w string) (string, error) {
 	if len(cands) == 0 {
 		return "", nil
 	}
-	// Of the nearest, the most common as written first; of those, the one
-	// that finds the most records as the analyzers read it (røyke, which
-	// finds røyking too, rather than røykte, written more often).
+	// Of the nearest, the most common as written (in the most datasets)
+	// first; of those, the one that finds the most records as the
+	// analyzers read it (røyke, which finds røyking too, rather than
+	// røykte, written more often).
 	slices.SortFunc(cands, func(a, b nearTerm) int {
 		return cmp.Or(cmp.Compare(a.edits, b.edits), cmp.Compare(b.count, a.count), strings.Compare(a.term, b.term))
 	})
