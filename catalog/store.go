@@ -117,6 +117,9 @@ type Ref struct {
 	Identifier string     `json:"identifier"`
 	IRI        string     `json:"iri"`
 	Dataset    string     `json:"dataset,omitempty"` // for a variable: its dataset IRI
+	// From is, for a variable that moved to another dataset, the IRI of
+	// the dataset it left.
+	From string `json:"from,omitempty"`
 }
 
 // Changes is what ApplySnapshot did, or would have done when Held.

@@ -34,6 +34,9 @@ func (h *Harvester) updateIndex(ctx context.Context, src *catalog.Source, snap *
 			} else {
 				changedVar[r.IRI] = true
 				touched[r.Dataset] = true
+				if r.From != "" {
+					touched[r.From] = true // a variable it listed moved away
+				}
 			}
 		}
 	}

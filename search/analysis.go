@@ -187,7 +187,11 @@ func (f skipKeywords) Filter(in analysis.TokenStream) analysis.TokenStream {
 			continue
 		}
 		if s, ok := f.memo.m[string(t.Term)]; ok {
-			t.Term = append(t.Term[:0], s...)
+			if len(s) <= len(t.Term) {
+				t.Term = append(t.Term[:0], s...) // the term's own bytes
+			} else {
+				t.Term = []byte(s) // past them are other tokens' bytes
+			}
 			continue
 		}
 		sub = append(sub, t)

@@ -43,6 +43,8 @@ type bulk struct {
 	mapping mapping.IndexMapping
 	plugin  zap.ZapPlugin
 
+	stop chan struct{} // closed when the build is cancelled: merges stop
+
 	mu      sync.Mutex
 	batches []segment.Segment // in memory, by batch number; nil until built or once merged
 	runs    []string          // files of merged runs by run number; "" until merged
@@ -58,15 +60,17 @@ type numbered struct {
 
 // buildBulk makes a new index at path, which must not exist, of the
 // batches it receives until the channel closes, and opens it. After an
-// error it calls cancel, so that the sender stops, drains the channel,
-// removes what it built and returns the error.
+// error it calls cancel, so that the sender stops, removes what it built
+// and returns the error; it drains the channel unless it could not start.
 func buildBulk(ctx context.Context, cancel context.CancelFunc, path string, batches <-chan numbered) (*Index, int, error) {
 	dir, err := os.MkdirTemp(filepath.Dir(path), filepath.Base(path)+".build-")
 	if err != nil {
+		cancel()
 		return nil, 0, err
 	}
 	defer os.RemoveAll(dir)
-	b := &bulk{dir: dir, mapping: newMapping(), labels: map[string]map[string]catalog.Text{}}
+	b := &bulk{dir: dir, mapping: newMapping(), stop: make(chan struct{}), labels: map[string]map[string]catalog.Text{}}
+	defer context.AfterFunc(ctx, func() { close(b.stop) })()
 	var wg sync.WaitGroup
 	errs := make([]error, runtime.GOMAXPROCS(0))
 	for w := range errs {
@@ -183,7 +187,7 @@ func (b *bulk) analyse(d catalog.Document) (index.Document, error) {
 // them.
 func (b *bulk) merge(segs []segment.Segment, out string) error {
 	defer closeAll(segs)
-	if _, _, err := b.plugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), out, nil, nil); err != nil {
+	if _, _, err := b.plugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), out, b.stop, nil); err != nil {
 		return fmt.Errorf("merge segments: %w", err)
 	}
 	return nil

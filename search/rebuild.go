@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,12 @@ func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error)
 	tmp := path + ".new"
 	if err := os.RemoveAll(tmp); err != nil {
 		return 0, fmt.Errorf("rebuild index: %w", err)
+	}
+	// What a rebuild that crashed left of its build.
+	if left, err := filepath.Glob(tmp + ".build-*"); err == nil {
+		for _, dir := range left {
+			os.RemoveAll(dir)
+		}
 	}
 	start := time.Now()
 	x, n, err := build(ctx, store, tmp)
@@ -73,14 +80,19 @@ func build(ctx context.Context, store catalog.Store, path string) (*Index, int, 
 		readErr <- err
 	}()
 	x, n, err := buildBulk(ctx, cancel, path, batches)
-	// The reader has finished: the build drained its batches.
-	if rerr := <-readErr; rerr != nil {
+	cancel() // the reader stops, if the build did not take its batches
+	rerr := <-readErr
+	// Whichever failed first cancelled the other: report its error.
+	switch {
+	case err != nil && (rerr == nil || !errors.Is(err, context.Canceled)):
+		return nil, 0, err
+	case rerr != nil:
 		if x != nil {
 			x.Close()
 		}
 		return nil, 0, rerr
 	}
-	return x, n, err
+	return x, n, nil
 }
 
 // Fill indexes every live dataset and variable of store into idx. Reading

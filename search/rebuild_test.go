@@ -111,6 +111,21 @@ func TestRebuild(t *testing.T) {
 	}
 	x.Close()
 
+	// A rebuild that cannot write its build fails, and says why.
+	done := make(chan error, 1)
+	go func() {
+		_, err := search.Rebuild(ctx, store, filepath.Join(path, "missing", "idx"))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || errors.Is(err, context.Canceled) {
+			t.Errorf("Rebuild(in a missing folder) = %v; want the folder's error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Rebuild(in a missing folder) hangs")
+	}
+
 	// A rebuild that fails leaves the old index as it was.
 	store.Close()
 	if _, err := search.Rebuild(ctx, store, path); err == nil {

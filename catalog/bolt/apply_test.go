@@ -420,6 +420,20 @@ func TestApplySnapshotRemoveVariable(t *testing.T) {
 	}
 }
 
+// A variable that moves to another dataset is updated, and its change
+// names the dataset it left (whose document lists it no more).
+func TestApplySnapshotMoveVariable(t *testing.T) {
+	s := openTest(t)
+	apply(t, s, "mfr", newSnapshot("mfr", 2, 4), catalog.ApplyOptions{Now: t1})
+	snap := newSnapshot("mfr", 2, 4)
+	variable(snap, varIRI("mfr", 1, 1)).Dataset = dsIRI("mfr", 0)
+	ch := apply(t, s, "mfr", rehash(snap), catalog.ApplyOptions{Now: t2})
+	want := []catalog.Ref{{Kind: catalog.KindVariable, Identifier: "MFR-DS1:V1", IRI: varIRI("mfr", 1, 1), Dataset: dsIRI("mfr", 0), From: dsIRI("mfr", 1)}}
+	if !reflect.DeepEqual(ch.Updated, want) {
+		t.Errorf("ApplySnapshot(DS1:V1 moved to DS0) Updated = %+v; want %+v", ch.Updated, want)
+	}
+}
+
 func TestApplySnapshotHeld(t *testing.T) {
 	// The store holds 5 datasets of 4 variables each.
 	keepDatasets := func(n int) func(*catalog.Snapshot) {

@@ -541,7 +541,11 @@ func (a *applier) putVariable(v *catalog.Variable, old map[string]header) error 
 	if v.Identifier, err = a.identify(catalog.KindVariable, was.Identifier, v.Identifier, v.IRI); err != nil {
 		return err
 	}
-	a.track(st, catalog.Ref{Kind: catalog.KindVariable, Identifier: v.Identifier, IRI: v.IRI, Dataset: v.Dataset})
+	ref := catalog.Ref{Kind: catalog.KindVariable, Identifier: v.Identifier, IRI: v.IRI, Dataset: v.Dataset}
+	if st == statusUpdated && was.Dataset != v.Dataset {
+		ref.From = was.Dataset
+	}
+	a.track(st, ref)
 	data, err := encodeRecord(v.Hash, false, v)
 	if err != nil {
 		return err
