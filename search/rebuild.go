@@ -14,10 +14,10 @@ import (
 	"github.com/katalog/katalog/catalog"
 )
 
-// Rebuild makes a new index at path from the live records of store. It
-// builds in a folder beside path and renames it into place only when the
-// build is complete and compacted, so a failed rebuild leaves the old
-// index as it was.
+// Rebuild makes a new index at path from the live records of store, in
+// bulk (see bulk.go). It builds in a folder beside path and renames it into
+// place only when the build is complete, so a failed rebuild leaves the
+// old index as it was.
 // The caller must not have the index at path open. It returns the number of
 // documents indexed.
 func Rebuild(ctx context.Context, store catalog.Store, path string) (int, error) {
