@@ -42,9 +42,14 @@ func (h *Harvester) updateIndex(ctx context.Context, src *catalog.Source, snap *
 	}
 	all := src.State.IndexStale
 	members := make(map[string][]catalog.Document, len(snap.Datasets))
+	var changed []catalog.Document // the variables to index again
 	for i := range snap.Variables {
 		v := &snap.Variables[i]
-		members[v.Dataset] = append(members[v.Dataset], catalog.Document{Dataset: datasets[v.Dataset], Variable: v, CodeList: lists[v.CodeList]})
+		d := catalog.Document{Dataset: datasets[v.Dataset], Variable: v, CodeList: lists[v.CodeList]}
+		members[v.Dataset] = append(members[v.Dataset], d)
+		if all || changedVar[v.IRI] || changedDS[v.Dataset] {
+			changed = append(changed, d)
+		}
 	}
 	b := h.newBatcher(ctx)
 	for i := range snap.Datasets {
@@ -56,12 +61,8 @@ func (h *Harvester) updateIndex(ctx context.Context, src *catalog.Source, snap *
 			return err
 		}
 	}
-	for i := range snap.Variables {
-		v := &snap.Variables[i]
-		if !all && !changedVar[v.IRI] && !changedDS[v.Dataset] {
-			continue
-		}
-		if err := b.add(catalog.Document{Dataset: datasets[v.Dataset], Variable: v, CodeList: lists[v.CodeList]}); err != nil {
+	for _, d := range changed {
+		if err := b.add(d); err != nil {
 			return err
 		}
 	}
