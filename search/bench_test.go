@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -263,12 +264,11 @@ func TestSplitSearch(t *testing.T) {
 	}
 }
 
-// BenchmarkBuildCorpus builds an index of the first KATALOG_BUILD_DOCS
-// documents (default 200,000) of the store at KATALOG_STORE (the
-// katalog.db of a data folder that harvested a scaled corpus; opened read
-// only) as Rebuild does. The documents are read
-// before the clock starts.
-func BenchmarkBuildCorpus(b *testing.B) {
+// corpusBatches reads the first KATALOG_BUILD_DOCS documents (default
+// 200,000) of the store at KATALOG_STORE (the katalog.db of a data folder
+// that harvested a scaled corpus; opened read only), in the batches
+// Rebuild reads, and their number.
+func corpusBatches(b *testing.B) ([][]catalog.Document, int) {
 	path := os.Getenv("KATALOG_STORE")
 	if path == "" {
 		b.Skip("set KATALOG_STORE to the katalog.db of a harvested corpus")
@@ -296,6 +296,13 @@ func BenchmarkBuildCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return batches, n
+}
+
+// BenchmarkBuildCorpus builds an index of the corpusBatches documents as
+// Rebuild does. The documents are read before the clock starts.
+func BenchmarkBuildCorpus(b *testing.B) {
+	batches, n := corpusBatches(b)
 	ctx := context.Background()
 	for b.Loop() {
 		x, _, err := search.BuildBulk(ctx, filepath.Join(b.TempDir(), "idx"), batches)
@@ -307,4 +314,81 @@ func BenchmarkBuildCorpus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkIndexCorpus indexes the corpusBatches documents into a new
+// index on disk through Index, two batches of 2,000 at a time, as two
+// harvest runs do.
+func BenchmarkIndexCorpus(b *testing.B) {
+	batches, n := corpusBatches(b)
+	var docs []catalog.Document
+	for _, batch := range batches {
+		docs = append(docs, batch...)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		x, err := search.Open(filepath.Join(b.TempDir(), "idx"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		next := make(chan []catalog.Document)
+		go func() {
+			defer close(next)
+			for lo := 0; lo < len(docs); lo += 2000 {
+				next <- docs[lo:min(lo+2000, len(docs))]
+			}
+		}()
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				for batch := range next {
+					if err := x.Index(ctx, batch); err != nil {
+						b.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := x.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkSearchFixtures runs typical queries, with all facets, over the
+// index of every bundled feed (fixtures/feeds), the result cache off, and
+// reports the median and 99th percentile latency besides the mean.
+func BenchmarkSearchFixtures(b *testing.B) {
+	x, _ := fixtureIndex(b)
+	search.WithoutCache(x)
+	queries := []struct {
+		name string
+		req  catalog.SearchRequest
+	}{
+		{"all", catalog.SearchRequest{Type: catalog.KindVariable}},
+		{"name", catalog.SearchRequest{Query: "SVLEN", Type: catalog.KindVariable}},
+		{"nb-word", catalog.SearchRequest{Query: "hodeomkrets", Type: catalog.KindVariable}},
+		{"en-phrase", catalog.SearchRequest{Query: "blood pressure", Type: catalog.KindVariable}},
+		{"broad", catalog.SearchRequest{Query: "age", Type: catalog.KindVariable}},
+		{"filtered", catalog.SearchRequest{Query: "diabetes", Type: catalog.KindVariable,
+			Filters: map[string][]string{catalog.FacetPublisher: {"Folkehelseinstituttet"}}}},
+		{"page5", catalog.SearchRequest{Query: "weight", Type: catalog.KindVariable, Page: 5}},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			var took []time.Duration
+			for b.Loop() {
+				req := q.req
+				start := time.Now()
+				if _, err := x.Search(context.Background(), &req); err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
 }
