@@ -12,7 +12,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -71,15 +70,17 @@ func buildBulk(ctx context.Context, cancel context.CancelFunc, path string, batc
 	defer os.RemoveAll(dir)
 	b := &bulk{dir: dir, mapping: newMapping(), stop: make(chan struct{}), labels: map[string]map[string]catalog.Text{}}
 	defer context.AfterFunc(ctx, func() { close(b.stop) })()
+	specs := fieldSpecs(b.mapping)
 	var wg sync.WaitGroup
 	errs := make([]error, runtime.GOMAXPROCS(0))
 	for w := range errs {
 		wg.Go(func() {
+			m := newDocMapper(specs)
 			for batch := range batches {
 				if errs[w] != nil || ctx.Err() != nil {
 					continue // drain
 				}
-				if err := b.add(batch); err != nil {
+				if err := b.add(m, batch); err != nil {
 					errs[w] = err
 					cancel()
 				}
@@ -105,11 +106,12 @@ func buildBulk(ctx context.Context, cancel context.CancelFunc, path string, batc
 	return x, b.docs, nil
 }
 
-// add builds a batch's segment, and merges its run if that completes it.
-func (b *bulk) add(batch numbered) error {
+// add builds a batch's segment, with m, and merges its run if that
+// completes it.
+func (b *bulk) add(m *docMapper, batch numbered) error {
 	results := make([]index.Document, 0, len(batch.docs))
 	for _, d := range batch.docs {
-		doc, err := b.analyse(d)
+		doc, err := b.analyse(m, d)
 		if err != nil {
 			return fmt.Errorf("index <%s>: %w", d.IRI(), err)
 		}
@@ -159,13 +161,13 @@ func (b *bulk) add(batch numbered) error {
 
 // analyse maps a catalog document to Bleve's and analyses its fields as
 // Bleve's writer does.
-func (b *bulk) analyse(d catalog.Document) (index.Document, error) {
+func (b *bulk) analyse(m *docMapper, d catalog.Document) (index.Document, error) {
 	id, fields, err := bleveDoc(d)
 	if err != nil {
 		return nil, err
 	}
-	doc := document.NewDocument(id)
-	if err := b.mapping.MapDocument(doc, fields); err != nil {
+	doc, err := m.document(id, fields)
+	if err != nil {
 		return nil, err
 	}
 	doc.AddIDField()

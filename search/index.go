@@ -18,6 +18,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
@@ -38,6 +39,7 @@ type Index struct {
 	cols     *columns // facet columns of the index's segments
 	cache    *resultCache
 	postings *postingsCache // decoded postings of the frequent terms
+	mappers  sync.Pool      // of *docMapper, for the index's mapping
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
@@ -105,6 +107,8 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 		return nil, err
 	}
 	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache(), postings: newPostingsCache(postingsCacheSize)}
+	specs := fieldSpecs(idx.Mapping())
+	x.mappers.New = func() any { return newDocMapper(specs) }
 	if path != "" {
 		x.cols.dir = filepath.Join(path, columnsDir)
 	}
@@ -243,10 +247,16 @@ func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[str
 		lo, hi := p*len(docs)/parts, (p+1)*len(docs)/parts
 		wg.Go(func() {
 			b := x.idx.NewBatch()
+			m := x.mappers.Get().(*docMapper)
+			defer x.mappers.Put(m)
 			for _, d := range docs[lo:hi] {
 				id, fields, err := bleveDoc(d)
+				var doc *document.Document
 				if err == nil {
-					err = b.Index(id, fields)
+					doc, err = m.document(id, fields)
+				}
+				if err == nil {
+					err = b.IndexAdvanced(doc)
 				}
 				if err != nil {
 					errs[p] = fmt.Errorf("index <%s>: %w", d.IRI(), err)

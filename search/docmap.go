@@ -1,0 +1,133 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Documents are made as the index mapping would make them
+// (mapping.MapDocument), from the fields bleveDoc returns, but without its
+// walk by reflection, and with the texts that many documents share
+// analysed once: a code list's labels are on every variable that uses the
+// list, and a publisher's name on every record it publishes.
+
+// fieldSpec is how the mapping indexes a field.
+type fieldSpec struct {
+	options  index.FieldIndexingOptions
+	analyzer analysis.Analyzer
+	shared   bool // its texts recur across documents: analyse each once
+}
+
+// sharedFields are the fields whose texts recur across many documents.
+func sharedFields() map[string]bool {
+	shared := map[string]bool{fieldPublisher: true}
+	for _, l := range textLanguages() {
+		shared[fieldCodes+l.suffix] = true
+	}
+	return shared
+}
+
+// fieldSpecs reads the field mappings of m, which must be newMapping's.
+func fieldSpecs(m mapping.IndexMapping) map[string]fieldSpec {
+	im := m.(*mapping.IndexMappingImpl)
+	shared := sharedFields()
+	specs := map[string]fieldSpec{}
+	for name, dm := range im.DefaultMapping.Properties {
+		if len(dm.Fields) != 1 {
+			continue // _all, disabled
+		}
+		fm := dm.Fields[0]
+		analyzer := fm.Analyzer
+		if analyzer == "" {
+			analyzer = im.DefaultAnalyzer
+		}
+		specs[name] = fieldSpec{options: fm.Options(), analyzer: im.AnalyzerNamed(analyzer), shared: shared[name]}
+	}
+	return specs
+}
+
+// docMapper makes Bleve documents. It is not safe for concurrent use: each
+// goroutine that maps documents has its own.
+type docMapper struct {
+	specs    map[string]fieldSpec
+	analysed map[sharedText]analysed // of shared fields' texts
+}
+
+type sharedText struct{ field, text string }
+
+// maxAnalysed bounds a docMapper's memory of analysed texts.
+const maxAnalysed = 20_000
+
+func newDocMapper(specs map[string]fieldSpec) *docMapper {
+	return &docMapper{specs: specs, analysed: map[sharedText]analysed{}}
+}
+
+// document makes the document of id with fields (string or []string
+// values; an array's values are indexed at their positions).
+func (m *docMapper) document(id string, fields map[string]any) (*document.Document, error) {
+	doc := document.NewDocument(id)
+	for name, value := range fields {
+		spec, ok := m.specs[name]
+		if !ok {
+			return nil, fmt.Errorf("field %s is not in the index mapping", name)
+		}
+		switch v := value.(type) {
+		case string:
+			doc.AddField(m.field(name, spec, []uint64{}, v))
+		case []string:
+			for i, s := range v {
+				doc.AddField(m.field(name, spec, []uint64{uint64(i)}, s))
+			}
+		default:
+			return nil, fmt.Errorf("field %s: cannot index a %T", name, value)
+		}
+	}
+	doc.SetIndexed()
+	return doc, nil
+}
+
+func (m *docMapper) field(name string, spec fieldSpec, positions []uint64, text string) document.Field {
+	f := document.NewTextFieldCustom(name, positions, []byte(text), spec.options, spec.analyzer)
+	// Only a field that occurs once in a document may share its analysis:
+	// Bleve merges the frequencies of a field's later occurrences into the
+	// first one's.
+	if !spec.shared || len(positions) > 0 || !spec.options.IsIndexed() || spec.options.IncludeTermVectors() {
+		return f
+	}
+	key := sharedText{name, text}
+	a, ok := m.analysed[key]
+	if !ok {
+		// Analysed on a copy: the analyzers rewrite the bytes they read.
+		probe := document.NewTextFieldCustom(name, positions, []byte(text), spec.options, spec.analyzer)
+		probe.Analyze()
+		a = analysed{length: probe.AnalyzedLength(), freqs: probe.AnalyzedTokenFrequencies()}
+		if len(m.analysed) >= maxAnalysed {
+			clear(m.analysed)
+		}
+		m.analysed[key] = a
+	}
+	return &analysedField{TextField: f, analysed: a}
+}
+
+// analysed is what analysing a text gave.
+type analysed struct {
+	length int
+	freqs  index.TokenFrequencies
+}
+
+// analysedField is a text field analysed beforehand: its analysis, shared
+// with other documents' fields of the same text, is only read.
+type analysedField struct {
+	*document.TextField
+	analysed
+}
+
+func (f *analysedField) Analyze() {}
+
+func (f *analysedField) AnalyzedLength() int { return f.length }
+
+func (f *analysedField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
