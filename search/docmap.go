@@ -55,12 +55,14 @@ func fieldSpecs(m mapping.IndexMapping) map[string]fieldSpec {
 type docMapper struct {
 	specs    map[string]fieldSpec
 	analysed map[sharedText]analysed // of shared fields' texts
+	bytes    int                     // of the texts in analysed
 }
 
 type sharedText struct{ field, text string }
 
-// maxAnalysed bounds a docMapper's memory of analysed texts.
-const maxAnalysed = 20_000
+// maxAnalysedBytes bounds a docMapper's memory of analysed texts: their
+// bytes, which their terms take about as much again.
+const maxAnalysedBytes = 4 << 20
 
 func newDocMapper(specs map[string]fieldSpec) *docMapper {
 	return &docMapper{specs: specs, analysed: map[sharedText]analysed{}}
@@ -105,10 +107,12 @@ func (m *docMapper) field(name string, spec fieldSpec, positions []uint64, text 
 		probe := document.NewTextFieldCustom(name, positions, []byte(text), spec.options, spec.analyzer)
 		probe.Analyze()
 		a = analysed{length: probe.AnalyzedLength(), freqs: probe.AnalyzedTokenFrequencies()}
-		if len(m.analysed) >= maxAnalysed {
+		if m.bytes+len(text) > maxAnalysedBytes {
 			clear(m.analysed)
+			m.bytes = 0
 		}
 		m.analysed[key] = a
+		m.bytes += len(text)
 	}
 	return &analysedField{TextField: f, analysed: a}
 }

@@ -47,7 +47,8 @@ var (
 )
 
 // fixtureIndex indexes every feed in fixtures/feeds once per test binary,
-// in a folder of the first test that asks (only TestRelevance does).
+// in a folder of the first test or benchmark that asks (TestRelevance,
+// BenchmarkSearchFixtures).
 func fixtureIndex(t testing.TB) (*search.Index, map[string]bool) {
 	feedIndexOnce.Do(func() {
 		feedIndex, feedIDs, feedIndexErr = indexFeeds(filepath.Join(t.TempDir(), "idx"), "../fixtures/feeds")
