@@ -22,11 +22,16 @@ type fieldSpec struct {
 	shared   bool // its texts recur across documents: analyse each once
 }
 
-// sharedFields are the fields whose texts recur across many documents.
+// sharedFields are the fields whose texts recur across many documents:
+// code labels, publishers' names, and the values of the keyword fields that
+// are not one record's own.
 func sharedFields() map[string]bool {
-	shared := map[string]bool{fieldPublisher: true}
+	shared := map[string]bool{fieldPublisher: true, fieldType: true, fieldCodeList: true, fieldModified: true}
 	for _, l := range textLanguages() {
 		shared[fieldCodes+l.suffix] = true
+	}
+	for _, f := range facetFields() {
+		shared[f] = true
 	}
 	return shared
 }
@@ -79,10 +84,10 @@ func (m *docMapper) document(id string, fields map[string]any) (*document.Docume
 		}
 		switch v := value.(type) {
 		case string:
-			doc.AddField(m.field(name, spec, []uint64{}, v))
+			doc.AddField(m.field(name, spec, []uint64{}, v, true))
 		case []string:
 			for i, s := range v {
-				doc.AddField(m.field(name, spec, []uint64{uint64(i)}, s))
+				doc.AddField(m.field(name, spec, []uint64{uint64(i)}, s, len(v) == 1))
 			}
 		default:
 			return nil, fmt.Errorf("field %s: cannot index a %T", name, value)
@@ -92,12 +97,15 @@ func (m *docMapper) document(id string, fields map[string]any) (*document.Docume
 	return doc, nil
 }
 
-func (m *docMapper) field(name string, spec fieldSpec, positions []uint64, text string) document.Field {
+// field makes a field of a document; once says that the document has no
+// other field of that name.
+func (m *docMapper) field(name string, spec fieldSpec, positions []uint64, text string, once bool) document.Field {
 	f := document.NewTextFieldCustom(name, positions, []byte(text), spec.options, spec.analyzer)
 	// Only a field that occurs once in a document may share its analysis:
 	// Bleve merges the frequencies of a field's later occurrences into the
-	// first one's.
-	if !spec.shared || len(positions) > 0 || !spec.options.IsIndexed() || spec.options.IncludeTermVectors() {
+	// first one's. Without term vectors, the analysis does not depend on
+	// the field's position in an array.
+	if !spec.shared || !once || !spec.options.IsIndexed() || spec.options.IncludeTermVectors() {
 		return f
 	}
 	key := sharedText{name, text}
