@@ -159,8 +159,7 @@ func (b *bulk) add(m *docMapper, batch numbered) error {
 	return nil
 }
 
-// analyse maps a catalog document to Bleve's and analyses its fields as
-// Bleve's writer does.
+// analyse maps a catalog document to Bleve's and analyses its fields.
 func (b *bulk) analyse(m *docMapper, d catalog.Document) (index.Document, error) {
 	id, fields, err := bleveDoc(d)
 	if err != nil {
@@ -171,15 +170,11 @@ func (b *bulk) analyse(m *docMapper, d catalog.Document) (index.Document, error)
 		return nil, err
 	}
 	doc.AddIDField()
+	// docMapper adds no composite field (the mapping has no _all): each
+	// indexed field is analysed on its own.
 	doc.VisitFields(func(f index.Field) {
-		if !f.Options().IsIndexed() {
-			return
-		}
-		f.Analyze()
-		if doc.HasComposite() && f.Name() != "_id" {
-			doc.VisitComposite(func(cf index.CompositeField) {
-				cf.Compose(f.Name(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
-			})
+		if f.Options().IsIndexed() {
+			f.Analyze()
 		}
 	})
 	return doc, nil
