@@ -57,7 +57,8 @@ type Document struct {
 	// Members are, on a dataset's document, the documents of its live
 	// variables: the index keeps what is worth keeping once per dataset
 	// rather than once per variable (the words that spelling corrections
-	// propose) with the dataset. A variable's document has none.
+	// propose, the titles and names that suggestions complete) with the
+	// dataset. A variable's document has none.
 	Members []Document
 }
 

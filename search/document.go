@@ -97,7 +97,9 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 	if d.Variable == nil && ds.Modified != "" {
 		f[fieldModified] = ds.Modified
 	}
-	f[fieldSuggest] = suggestKeys(title, hit.Name)
+	if d.Variable == nil {
+		f[fieldSuggest] = string(newSuggestTable(d).encode())
+	}
 	if p := ds.Publisher; p != nil {
 		f[fieldPublisher] = strings.Join(append(textValues(p.Name), hit.Publisher.Name), "\n")
 	}
@@ -266,33 +268,41 @@ func textValues(t catalog.Text) []string {
 	return out
 }
 
-// suggestKeys returns what suggestions match a record by: its titles, the
-// same from each of their next few words on ("blodtrykk" completes
-// "Systolisk blodtrykk"), and its name, lowercased and folded.
-func suggestKeys(title catalog.Text, name string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(k string) {
-		if k != "" && !seen[k] {
-			seen[k] = true
-			out = append(out, k)
+// suggestKeys returns what suggestions match a record by, each with the
+// text it shows: its titles, the same from each of their next few words on
+// ("blodtrykk" completes "Systolisk blodtrykk"), and its name, lowercased
+// and folded.
+func suggestKeys(title catalog.Text, name string) []suggestKeyText {
+	var out []suggestKeyText
+	add := func(k, text string) {
+		if k == "" {
+			return
 		}
+		for _, o := range out {
+			if o.key == k {
+				return
+			}
+		}
+		out = append(out, suggestKeyText{k, text})
 	}
 	for _, s := range textValues(title) {
 		k := suggestKey(s)
-		add(k)
+		text := strings.Join(strings.Fields(s), " ")
+		add(k, text)
 		for range suggestWordStarts {
 			_, rest, ok := strings.Cut(k, " ")
 			if !ok {
 				break
 			}
 			k = rest
-			add(k)
+			add(k, text)
 		}
 	}
-	add(suggestKey(name))
+	add(suggestKey(name), strings.Join(strings.Fields(name), " "))
 	return out
 }
+
+type suggestKeyText struct{ key, text string }
 
 // suggestWordStarts is how many words into a title suggestions also start.
 const suggestWordStarts = 3

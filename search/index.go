@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -40,6 +41,7 @@ type Index struct {
 	cache    *resultCache
 	postings *postingsCache // decoded postings of the frequent terms
 	mappers  sync.Pool      // of *docMapper, for the index's mapping
+	suggest  *suggestDict
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
@@ -109,6 +111,7 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache(), postings: newPostingsCache(postingsCacheSize)}
 	specs := fieldSpecs(idx.Mapping())
 	x.mappers.New = func() any { return newDocMapper(specs) }
+	x.suggest = newSuggestDict(fresh)
 	if path != "" {
 		x.cols.dir = filepath.Join(path, columnsDir)
 	}
@@ -149,6 +152,7 @@ func (x *Index) Prepare() {
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		x.cols.prepare(snap)
 	}
+	go x.suggest.load(x)
 }
 
 // analyze runs the named analyzer of the index's mapping over text.
@@ -212,14 +216,25 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b, learned, err := x.batch(docs)
+	b, learned, tables, err := x.batch(docs)
 	if err != nil {
+		return err
+	}
+	if err := x.suggest.before(x, tables); err != nil {
 		return err
 	}
 	defer x.cache.clear()
 	x.batches.Add(1)
 	x.indexed.Add(uint64(len(docs)))
 	x.compact.wrote(len(docs))
+	if err := x.commit(b, learned); err != nil {
+		return err
+	}
+	return x.suggest.after(tables)
+}
+
+// commit commits a batch, and the facet labels with it if it has new ones.
+func (x *Index) commit(b *bleve.Batch, learned map[string]map[string]catalog.Text) error {
 	if !x.mergeLabels(learned) {
 		return x.idx.Batch(b)
 	}
@@ -237,10 +252,11 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 }
 
 // batch maps documents to a Bleve batch, in parallel over parts of docs,
-// and learns the facet labels they carry.
-func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[string]catalog.Text, error) {
+// and learns the facet labels and suggestion tables they carry.
+func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[string]catalog.Text, []tableChange, error) {
 	parts := min(runtime.GOMAXPROCS(0), max(1, len(docs)/minBatchPart))
 	batches := make([]*bleve.Batch, parts)
+	tables := make([][]tableChange, parts)
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
@@ -251,6 +267,9 @@ func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[str
 			defer x.mappers.Put(m)
 			for _, d := range docs[lo:hi] {
 				id, fields, err := bleveDoc(d)
+				if t, ok := fields[fieldSuggest].(string); ok {
+					tables[p] = append(tables[p], tableChange{id: id, next: []byte(t)})
+				}
 				var doc *document.Document
 				if err == nil {
 					doc, err = m.document(id, fields)
@@ -268,7 +287,7 @@ func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[str
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	b := batches[0]
 	for _, o := range batches[1:] {
@@ -278,7 +297,7 @@ func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[str
 	for _, d := range docs {
 		learnLabels(learned, d)
 	}
-	return b, learned, nil
+	return b, learned, slices.Concat(tables...), nil
 }
 
 // minBatchPart is the fewest documents worth mapping on a goroutine of their own.
@@ -287,14 +306,22 @@ const minBatchPart = 500
 // Delete implements catalog.Index.
 func (x *Index) Delete(ctx context.Context, source string, iris []string) error {
 	b := x.idx.NewBatch()
-	for _, iri := range iris {
-		b.Delete(docID(source, iri))
+	tables := make([]tableChange, len(iris))
+	for i, iri := range iris {
+		tables[i].id = docID(source, iri)
+		b.Delete(tables[i].id)
+	}
+	if err := x.suggest.before(x, tables); err != nil {
+		return err
 	}
 	defer x.cache.clear()
 	x.batches.Add(1)
 	x.deleted.Add(uint64(len(iris)))
 	x.compact.wrote(len(iris))
-	return x.idx.Batch(b)
+	if err := x.idx.Batch(b); err != nil {
+		return err
+	}
+	return x.suggest.after(tables)
 }
 
 // docID is the id of a record's document: its source and IRI, since two

@@ -10,7 +10,7 @@ import (
 // mappingVersion changes whenever the index mapping or the document shape
 // changes; an index with another version is rebuilt from the store. The
 // lexicon's version is part of it, since the analyzers use its word lists.
-var mappingVersion = "9." + lexiconVersion()
+var mappingVersion = "10." + lexiconVersion()
 
 func lexiconVersion() string {
 	lex, err := lexicon.Default()
@@ -49,7 +49,7 @@ const (
 	fieldDatasetName = "dataset_title_" // + language suffix; on a dataset's own document only
 	fieldKeywords    = "keywords"
 	fieldPublisher   = "publisher_text" // the publisher's name, analysed
-	fieldSuggest     = "suggest"        // titles and the name, lowercased, for suggestions
+	fieldSuggest     = "suggest"        // a dataset's suggestion table (see suggest.go), stored only
 	fieldSpelling    = "spelling"       // the words of the texts and publisher as written, lowercased, for corrections
 	fieldCodeList    = "code_list"      // a variable's code list IRI
 	fieldSortTitle   = "sort_title"
@@ -92,7 +92,6 @@ func newMapping() mapping.IndexMapping {
 	kw(fieldIdentifier, false)
 	kw(fieldSortTitle, true)
 	kw(fieldModified, true)
-	kw(fieldSuggest, false)
 	kw(fieldCodeList, false)
 	for _, facet := range facetFields() {
 		kw(facet, true)
@@ -106,13 +105,15 @@ func newMapping() mapping.IndexMapping {
 		text(fieldCodes+l.suffix, l.analyzer, false)
 		text(fieldDatasetName+l.suffix, l.analyzer, false)
 	}
-	hit := bleve.NewTextFieldMapping()
-	hit.Index = false
-	hit.Store = true
-	hit.IncludeInAll = false
-	hit.IncludeTermVectors = false
-	hit.DocValues = false
-	dm.AddFieldMappingsAt(fieldHit, hit)
+	for _, name := range []string{fieldHit, fieldSuggest} {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		dm.AddFieldMappingsAt(name, f)
+	}
 
 	// No field goes into Bleve's composite _all field: leave it out.
 	all := bleve.NewDocumentDisabledMapping()

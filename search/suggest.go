@@ -3,16 +3,28 @@ package search
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
 )
+
+// Suggestions complete a prefix to the titles and names of records. They
+// are not postings of each record, which made a fifth of the cost of
+// indexing: a dataset's document stores a table of the suggestion keys of
+// the dataset and its variables (fieldSuggest, stored, not indexed), and
+// the index keeps in memory, for each key, how many records have it and
+// which datasets' tables list it. The tables are read when the index is
+// first asked for suggestions or written to; after that the counts follow
+// every batch. A variable's suggestions change with its dataset's document,
+// which the harvest indexes again whenever one of its variables changes
+// (catalog.Document.Members).
 
 // Limits of suggestions: how many a request may ask for, and how many
 // distinct titles starting with the prefix are weighed (the most common of
@@ -37,32 +49,10 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	if key == "" {
 		return []catalog.Suggestion{}, nil
 	}
-	r, err := x.reader()
-	if err != nil {
+	if err := x.suggest.load(x); err != nil {
 		return nil, err
 	}
-	defer r.Close()
-	dict, err := r.FieldDictPrefix(fieldSuggest, []byte(key))
-	if err != nil {
-		return nil, fmt.Errorf("suggest: %w", err)
-	}
-	type term struct {
-		key   string
-		count int
-	}
-	var terms []term
-	for i := 0; i < maxSuggestScan; i++ {
-		e, err := dict.Next()
-		if err != nil {
-			dict.Close()
-			return nil, fmt.Errorf("suggest: %w", err)
-		}
-		if e == nil {
-			break
-		}
-		terms = append(terms, term{e.Term, int(e.Count)})
-	}
-	dict.Close()
+	terms := x.suggest.prefix(key, maxSuggestScan)
 	sort.Slice(terms, func(i, j int) bool {
 		a, b := terms[i], terms[j]
 		if a.count != b.count {
@@ -77,6 +67,11 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 		}
 		return a.key < b.key
 	})
+	r, err := x.reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
 	out := []catalog.Suggestion{}
 	for _, t := range terms {
 		if len(out) == n {
@@ -85,7 +80,7 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s, ok, err := suggestion(ctx, r, t.key)
+		s, ok, err := suggestion(r, t)
 		if err != nil {
 			return nil, err
 		}
@@ -96,68 +91,485 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	return out, nil
 }
 
-// suggestion returns a suggestion for a suggest key: the text as the first
-// record with the key writes it, that record, and how many records have
-// the key.
-func suggestion(ctx context.Context, r index.IndexReader, key string) (catalog.Suggestion, bool, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(key), fieldSuggest, false, false, false)
-	if err != nil {
-		return catalog.Suggestion{}, false, fmt.Errorf("suggest: %w", err)
+// suggestion returns the suggestion of a key: the text as the first record
+// with the key writes it, that record, and how many records have the key.
+// It reads the tables of the datasets that list the key in turn, in case
+// one changed since the key was counted.
+func suggestion(r index.IndexReader, t suggestTerm) (catalog.Suggestion, bool, error) {
+	for _, id := range t.datasets {
+		raw, err := storedTable(r, id)
+		if err != nil {
+			return catalog.Suggestion{}, false, err
+		}
+		tab, err := decodeSuggestTable(raw)
+		if err != nil {
+			return catalog.Suggestion{}, false, fmt.Errorf("suggest: %s: %w", id, err)
+		}
+		if row, ok := tab.find(t.key); ok {
+			rec := tab.records[row.record]
+			return catalog.Suggestion{Text: row.text, Type: rec.kind, Identifier: rec.identifier, Count: t.count}, true, nil
+		}
 	}
-	defer tfr.Close()
-	count := int(tfr.Count())
-	d, err := tfr.Next(nil)
-	if err != nil || d == nil {
-		return catalog.Suggestion{}, false, err // nil: deleted since the dictionary counted it
-	}
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return suggestionFromDoc(r, d.ID, key, count)
-	}
-	id, raw, err := storedAt(snap, offsets(snap), binary.BigEndian.Uint64(d.ID))
-	if err != nil {
-		return catalog.Suggestion{}, false, err
-	}
-	sh, err := stored(&bsearch.DocumentMatch{ID: id, Fields: map[string]any{fieldHit: string(raw)}})
-	if err != nil {
-		return catalog.Suggestion{}, false, err
-	}
-	return suggestionOf(sh, key, count), true, nil
+	return catalog.Suggestion{}, false, nil
 }
 
-// suggestionFromDoc is suggestion for an index that is not scorch (the
-// in-memory one of tests).
-func suggestionFromDoc(r index.IndexReader, internal index.IndexInternalID, key string, count int) (catalog.Suggestion, bool, error) {
-	id, err := r.ExternalID(internal)
-	if err != nil {
-		return catalog.Suggestion{}, false, err
-	}
+// storedTable returns the suggestion table of the document with the id, or
+// nil if it has none.
+func storedTable(r index.IndexReader, id string) ([]byte, error) {
 	doc, err := r.Document(id)
 	if err != nil || doc == nil {
-		return catalog.Suggestion{}, false, err
+		return nil, err
 	}
-	var raw string
+	var raw []byte
 	doc.VisitFields(func(f index.Field) {
-		if f.Name() == fieldHit {
-			raw = string(f.Value())
+		if f.Name() == fieldSuggest {
+			raw = append([]byte{}, f.Value()...)
 		}
 	})
-	sh, err := stored(&bsearch.DocumentMatch{ID: id, Fields: map[string]any{fieldHit: raw}})
-	if err != nil {
-		return catalog.Suggestion{}, false, err
-	}
-	return suggestionOf(sh, key, count), true, nil
+	return raw, nil
 }
 
-// suggestionOf makes the suggestion of a record for a key: the text as the
-// record writes it.
-func suggestionOf(sh storedHit, key string, count int) catalog.Suggestion {
-	text := key
-	for _, s := range append(textValues(sh.Title), sh.Name) {
-		if k := suggestKey(s); k == key || strings.HasSuffix(k, " "+key) {
-			text = strings.Join(strings.Fields(s), " ")
-			break
+// suggestTable is what a dataset's document stores for suggestions: the
+// dataset and its variables, and their suggestion keys in order, each with
+// how many of them have it and the text and record of the first.
+type suggestTable struct {
+	records []suggestRecord
+	rows    []suggestRow
+}
+
+type suggestRecord struct {
+	kind       catalog.RecordKind
+	identifier string
+}
+
+type suggestRow struct {
+	key    string
+	count  int
+	record int // of records
+	text   string
+}
+
+// newSuggestTable makes the table of a dataset's document.
+func newSuggestTable(d catalog.Document) suggestTable {
+	var t suggestTable
+	at := map[string]int{} // key → row
+	add := func(kind catalog.RecordKind, identifier string, title catalog.Text, name string) {
+		rec := len(t.records)
+		t.records = append(t.records, suggestRecord{kind, identifier})
+		for _, k := range suggestKeys(title, name) {
+			if i, ok := at[k.key]; ok {
+				t.rows[i].count++
+				continue
+			}
+			at[k.key] = len(t.rows)
+			t.rows = append(t.rows, suggestRow{key: k.key, count: 1, record: rec, text: k.text})
 		}
 	}
-	return catalog.Suggestion{Text: text, Type: sh.Type, Identifier: sh.Identifier, Count: count}
+	add(catalog.KindDataset, d.Dataset.Identifier, d.Dataset.Title, "")
+	for _, m := range d.Members {
+		if v := m.Variable; v != nil {
+			add(catalog.KindVariable, v.Identifier, v.Title, v.Name)
+		}
+	}
+	slices.SortFunc(t.rows, func(a, b suggestRow) int { return strings.Compare(a.key, b.key) })
+	return t
+}
+
+// find returns the row of a key.
+func (t suggestTable) find(key string) (suggestRow, bool) {
+	i, ok := slices.BinarySearchFunc(t.rows, key, func(r suggestRow, k string) int { return strings.Compare(r.key, k) })
+	if !ok {
+		return suggestRow{}, false
+	}
+	return t.rows[i], true
+}
+
+// encode writes the table as the number of records, each record (its kind
+// as one byte and its identifier), the number of rows, and each row (key,
+// count, record, text); numbers are uvarints, strings a uvarint length and
+// the bytes.
+func (t suggestTable) encode() []byte {
+	var b []byte
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(t.records)))
+	for _, r := range t.records {
+		kind := byte(0)
+		if r.kind == catalog.KindVariable {
+			kind = 1
+		}
+		b = append(b, kind)
+		str(r.identifier)
+	}
+	b = binary.AppendUvarint(b, uint64(len(t.rows)))
+	for _, r := range t.rows {
+		str(r.key)
+		b = binary.AppendUvarint(b, uint64(r.count))
+		b = binary.AppendUvarint(b, uint64(r.record))
+		str(r.text)
+	}
+	return b
+}
+
+var errSuggestTable = errors.New("damaged suggestion table")
+
+// tableReader reads an encoded table.
+type tableReader struct {
+	b   []byte
+	err error
+}
+
+func (r *tableReader) uvarint() int {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 || v > 1<<31 {
+		r.err, r.b = errSuggestTable, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return int(v)
+}
+
+func (r *tableReader) bytes() []byte {
+	n := r.uvarint()
+	if n > len(r.b) {
+		r.err, r.b = errSuggestTable, nil
+		return nil
+	}
+	s := r.b[:n]
+	r.b = r.b[n:]
+	return s
+}
+
+// records skips to the rows, returning the records if keep is set.
+func (r *tableReader) records(keep bool) []suggestRecord {
+	n := r.uvarint()
+	var out []suggestRecord
+	for i := 0; i < n && r.err == nil; i++ {
+		if len(r.b) == 0 {
+			r.err = errSuggestTable
+			break
+		}
+		kind := catalog.KindDataset
+		if r.b[0] == 1 {
+			kind = catalog.KindVariable
+		}
+		r.b = r.b[1:]
+		id := r.bytes()
+		if keep {
+			out = append(out, suggestRecord{kind, string(id)})
+		}
+	}
+	return out
+}
+
+// rows calls fn with the key and count of each row, the key's bytes valid
+// only during the call, and returns the number of records and the error.
+func (r *tableReader) rows(records int, fn func(key []byte, count int, record int, text []byte)) error {
+	n := r.uvarint()
+	for i := 0; i < n && r.err == nil; i++ {
+		key := r.bytes()
+		count := r.uvarint()
+		record := r.uvarint()
+		text := r.bytes()
+		if r.err == nil && (record >= records || count < 1) {
+			r.err = errSuggestTable
+		}
+		if r.err == nil {
+			fn(key, count, record, text)
+		}
+	}
+	if r.err == nil && len(r.b) > 0 {
+		r.err = errSuggestTable
+	}
+	return r.err
+}
+
+func decodeSuggestTable(raw []byte) (suggestTable, error) {
+	var t suggestTable
+	if raw == nil {
+		return t, nil
+	}
+	r := &tableReader{b: raw}
+	t.records = r.records(true)
+	err := r.rows(len(t.records), func(key []byte, count, record int, text []byte) {
+		t.rows = append(t.rows, suggestRow{string(key), count, record, string(text)})
+	})
+	return t, err
+}
+
+// suggestDict is the index's memory of suggestion keys: for each, how many
+// records have it and which datasets' documents list it (in the order they
+// came). It is made from the stored tables on first use (load) and then
+// follows each batch (update).
+type suggestDict struct {
+	once    sync.Once
+	loadErr error
+
+	mu     sync.RWMutex
+	keys   map[string]*suggestEntry
+	sorted []string // the keys in order, and keys since removed
+	fresh  []string // keys added since sorted was made
+	ids    map[string]uint32
+	names  []string // dataset documents' ids by their number in ids
+}
+
+type suggestEntry struct {
+	count    int
+	datasets []uint32
+}
+
+// suggestTerm is a key as Suggest weighs it.
+type suggestTerm struct {
+	key      string
+	count    int
+	datasets []string // the documents that list it, first first
+}
+
+func newSuggestDict(fresh bool) *suggestDict {
+	d := &suggestDict{keys: map[string]*suggestEntry{}, ids: map[string]uint32{}}
+	if fresh {
+		d.once.Do(func() {})
+	}
+	return d
+}
+
+// load reads the suggestion tables of the index's dataset documents, once.
+func (d *suggestDict) load(x *Index) error {
+	d.once.Do(func() {
+		d.loadErr = d.read(x)
+		if d.loadErr != nil {
+			d.loadErr = fmt.Errorf("suggestions: %w", d.loadErr)
+		}
+	})
+	return d.loadErr
+}
+
+func (d *suggestDict) read(x *Index) error {
+	r, err := x.reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	tfr, err := r.TermFieldReader(context.Background(), []byte(catalog.KindDataset), fieldType, false, false, false)
+	if err != nil {
+		return err
+	}
+	defer tfr.Close()
+	var tfd index.TermFieldDoc
+	for {
+		m, err := tfr.Next(tfd.Reset())
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			break
+		}
+		id, err := r.ExternalID(m.ID)
+		if err != nil {
+			return err
+		}
+		raw, err := storedTable(r, id)
+		if err != nil {
+			return err
+		}
+		if raw == nil {
+			continue
+		}
+		if err := d.update(id, nil, raw); err != nil {
+			return fmt.Errorf("%s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// update replaces the table of a dataset document, prev by next (nil:
+// none). A key both have keeps the document's place among its datasets.
+func (d *suggestDict) update(id string, prev, next []byte) error {
+	a, err := tableKeys(prev)
+	if err != nil {
+		return err
+	}
+	b, err := tableKeys(next)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	num, ok := d.ids[id]
+	if !ok {
+		num = uint32(len(d.names))
+		d.ids[id] = num
+		d.names = append(d.names, id)
+	}
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || (len(a) > 0 && string(a[0].key) < string(b[0].key)):
+			d.remove(a[0], num)
+			a = a[1:]
+		case len(a) == 0 || string(b[0].key) < string(a[0].key):
+			d.add(b[0], num)
+			b = b[1:]
+		default:
+			if e := d.keys[string(b[0].key)]; e != nil {
+				e.count += b[0].count - a[0].count
+			} else {
+				d.add(b[0], num)
+			}
+			a, b = a[1:], b[1:]
+		}
+	}
+	return nil
+}
+
+func (d *suggestDict) add(r keyCount, num uint32) {
+	e := d.keys[string(r.key)]
+	if e == nil {
+		e = &suggestEntry{}
+		k := string(r.key)
+		d.keys[k] = e
+		d.fresh = append(d.fresh, k)
+	}
+	e.count += r.count
+	e.datasets = append(e.datasets, num)
+}
+
+func (d *suggestDict) remove(r keyCount, num uint32) {
+	e := d.keys[string(r.key)]
+	if e == nil {
+		return
+	}
+	e.count -= r.count
+	if i := slices.Index(e.datasets, num); i >= 0 {
+		e.datasets = slices.Delete(e.datasets, i, i+1)
+	}
+	if e.count <= 0 || len(e.datasets) == 0 {
+		delete(d.keys, string(r.key))
+	}
+}
+
+// keyCount is a row of a table as the dictionary counts it; key is part of
+// the encoded table.
+type keyCount struct {
+	key   []byte
+	count int
+}
+
+// tableKeys returns the rows of an encoded table, in key order.
+func tableKeys(raw []byte) ([]keyCount, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	r := &tableReader{b: raw}
+	r.records(false)
+	if r.err != nil {
+		return nil, r.err
+	}
+	var out []keyCount
+	var last []byte
+	err := r.rows(1<<31-1, func(key []byte, count, _ int, _ []byte) {
+		if last != nil && string(key) <= string(last) {
+			r.err = errSuggestTable // out of order: the walk above needs order
+		}
+		last = key
+		out = append(out, keyCount{key, count})
+	})
+	return out, err
+}
+
+// tableChange is what a batch does to a document's suggestion table.
+type tableChange struct {
+	id         string
+	prev, next []byte // nil: none
+}
+
+// before reads the tables that a batch replaces or deletes, into the
+// changes' prev.
+func (d *suggestDict) before(x *Index, changes []tableChange) error {
+	if len(changes) == 0 || d.load(x) != nil {
+		return nil // a dictionary that did not load is not kept
+	}
+	r, err := x.reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for i := range changes {
+		if changes[i].prev, err = storedTable(r, changes[i].id); err != nil {
+			return fmt.Errorf("suggestions of %s: %w", changes[i].id, err)
+		}
+	}
+	return nil
+}
+
+// after counts the changes of a committed batch.
+func (d *suggestDict) after(changes []tableChange) error {
+	if d.loadErr != nil {
+		return nil
+	}
+	var errs []error
+	for _, c := range changes {
+		if c.prev == nil && c.next == nil {
+			continue
+		}
+		if err := d.update(c.id, c.prev, c.next); err != nil {
+			errs = append(errs, fmt.Errorf("suggestions of %s: %w", c.id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// prefix returns up to limit keys that start with p, in order.
+func (d *suggestDict) prefix(p string, limit int) []suggestTerm {
+	d.mu.Lock()
+	if len(d.fresh) > 0 {
+		d.merge()
+	}
+	d.mu.Unlock()
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []suggestTerm
+	for i := sort.SearchStrings(d.sorted, p); i < len(d.sorted) && len(out) < limit; i++ {
+		k := d.sorted[i]
+		if !strings.HasPrefix(k, p) {
+			break
+		}
+		e := d.keys[k]
+		if e == nil {
+			continue
+		}
+		t := suggestTerm{key: k, count: e.count}
+		for _, num := range e.datasets[:min(len(e.datasets), maxSuggestTries)] {
+			t.datasets = append(t.datasets, d.names[num])
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// maxSuggestTries is how many datasets that list a key Suggest reads for
+// its text before it gives the key up.
+const maxSuggestTries = 4
+
+// merge adds the fresh keys to sorted and drops the removed ones.
+func (d *suggestDict) merge() {
+	slices.Sort(d.fresh)
+	merged := make([]string, 0, len(d.keys))
+	a, b := d.sorted, d.fresh
+	for len(a) > 0 || len(b) > 0 {
+		var k string
+		switch {
+		case len(b) == 0 || (len(a) > 0 && a[0] < b[0]):
+			k, a = a[0], a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			k, b = b[0], b[1:]
+		default:
+			k, a, b = a[0], a[1:], b[1:]
+		}
+		if d.keys[k] != nil && (len(merged) == 0 || merged[len(merged)-1] != k) {
+			merged = append(merged, k)
+		}
+	}
+	d.sorted, d.fresh = merged, nil
 }

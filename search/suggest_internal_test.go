@@ -1,0 +1,60 @@
+package search
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/katalog/katalog/catalog"
+)
+
+func TestSuggestTableEncoding(t *testing.T) {
+	ds := &catalog.Dataset{Identifier: "MFR", Title: catalog.Text{"nb": "Medisinsk  fødselsregister"}}
+	d := catalog.Document{Dataset: ds, Members: []catalog.Document{
+		{Dataset: ds, Variable: &catalog.Variable{Identifier: "MFR:KJONN", Name: "KJONN", Title: catalog.Text{"nb": "Kjønn", "en": "Sex"}}},
+		{Dataset: ds, Variable: &catalog.Variable{Identifier: "MFR:KJONN2", Name: "KJONN2", Title: catalog.Text{"nb": "Kjønn"}}},
+		{Dataset: ds, Variable: &catalog.Variable{Identifier: "MFR:BT", Name: "BT", Title: catalog.Text{"nb": "Systolisk blodtrykk"}}},
+	}}
+	tab := newSuggestTable(d)
+	want := map[string]suggestRow{
+		"medisinsk fødselsregister": {count: 1, record: 0, text: "Medisinsk fødselsregister"},
+		"fødselsregister":           {count: 1, record: 0, text: "Medisinsk fødselsregister"},
+		"kjønn":                     {count: 2, record: 1, text: "Kjønn"}, // the title of two
+		"kjonn":                     {count: 1, record: 1, text: "KJONN"},
+		"sex":                       {count: 1, record: 1, text: "Sex"},
+		"kjonn2":                    {count: 1, record: 2, text: "KJONN2"},
+		"blodtrykk":                 {count: 1, record: 3, text: "Systolisk blodtrykk"},
+	}
+	if len(tab.rows) != 9 { // and "systolisk blodtrykk", "bt"
+		t.Errorf("%d rows; want 9: %+v", len(tab.rows), tab.rows)
+	}
+	for k, w := range want {
+		w.key = k
+		if got, ok := tab.find(k); !ok || got != w {
+			t.Errorf("row %q = %+v, %v; want %+v", k, got, ok, w)
+		}
+	}
+	raw := tab.encode()
+	back, err := decodeSuggestTable(raw)
+	if err != nil || !reflect.DeepEqual(back, tab) {
+		t.Fatalf("decode(encode(table)) = %+v, %v; want %+v", back, err, tab)
+	}
+	keys, err := tableKeys(raw)
+	if err != nil || len(keys) != len(tab.rows) {
+		t.Fatalf("tableKeys = %d rows, %v; want %d", len(keys), err, len(tab.rows))
+	}
+	// Every cut of the table is an error, not a panic or a shorter table.
+	for n := range len(raw) {
+		if _, err := decodeSuggestTable(raw[:n]); !errors.Is(err, errSuggestTable) {
+			t.Errorf("decode of the first %d of %d bytes: %v; want %v", n, len(raw), err, errSuggestTable)
+		}
+		if _, err := tableKeys(raw[:n]); !errors.Is(err, errSuggestTable) {
+			t.Errorf("tableKeys of the first %d of %d bytes: %v; want %v", n, len(raw), err, errSuggestTable)
+		}
+	}
+	// Rows out of order would make the dictionary miscount.
+	tab.rows[0], tab.rows[1] = tab.rows[1], tab.rows[0]
+	if _, err := tableKeys(tab.encode()); !errors.Is(err, errSuggestTable) {
+		t.Errorf("tableKeys of rows out of order: %v; want %v", err, errSuggestTable)
+	}
+}
