@@ -80,11 +80,20 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s, ok, err := suggestion(r, t)
-		if err != nil {
-			return nil, err
+		s, ok := x.suggest.shown(t)
+		if !ok {
+			var from int
+			if s, from, ok, err = suggestion(r, t); err != nil {
+				return nil, err
+			}
+			if ok && from == 0 {
+				x.suggest.remember(t, s)
+			}
 		}
-		if ok {
+		// A title completed at its first word and at a later one is
+		// shown once, with the more common key's count.
+		if ok && !slices.ContainsFunc(out, func(o catalog.Suggestion) bool { return o.Text == s.Text && o.Type == s.Type }) {
+			s.Count = t.count
 			out = append(out, s)
 		}
 	}
@@ -94,23 +103,45 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 // suggestion returns the suggestion of a key: the text as the first record
 // with the key writes it, that record, and how many records have the key.
 // It reads the tables of the datasets that list the key in turn, in case
-// one changed since the key was counted.
-func suggestion(r index.IndexReader, t suggestTerm) (catalog.Suggestion, bool, error) {
-	for _, id := range t.datasets {
+// one changed since the key was counted, and says which it read it from.
+func suggestion(r index.IndexReader, t suggestTerm) (catalog.Suggestion, int, bool, error) {
+	for i, id := range t.datasets {
 		raw, err := storedTable(r, id)
 		if err != nil {
-			return catalog.Suggestion{}, false, err
+			return catalog.Suggestion{}, 0, false, err
 		}
-		tab, err := decodeSuggestTable(raw)
+		s, ok, err := findSuggestion(raw, t.key)
 		if err != nil {
-			return catalog.Suggestion{}, false, fmt.Errorf("suggest: %s: %w", id, err)
+			return catalog.Suggestion{}, 0, false, fmt.Errorf("suggest: %s: %w", id, err)
 		}
-		if row, ok := tab.find(t.key); ok {
-			rec := tab.records[row.record]
-			return catalog.Suggestion{Text: row.text, Type: rec.kind, Identifier: rec.identifier, Count: t.count}, true, nil
+		if ok {
+			return s, i, true, nil
 		}
 	}
-	return catalog.Suggestion{}, false, nil
+	return catalog.Suggestion{}, 0, false, nil
+}
+
+// findSuggestion returns the suggestion of the row of key in an encoded
+// table, reading no more of it than it must.
+func findSuggestion(raw []byte, key string) (catalog.Suggestion, bool, error) {
+	r := &tableReader{b: raw}
+	records := r.records(true)
+	var s catalog.Suggestion
+	found := false
+	errStop := errors.New("stop")
+	err := r.rows(len(records), func(k []byte, _, record int, text []byte) {
+		if c := strings.Compare(string(k), key); c >= 0 {
+			if c == 0 {
+				rec := records[record]
+				s, found = catalog.Suggestion{Text: string(text), Type: rec.kind, Identifier: rec.identifier}, true
+			}
+			r.err = errStop
+		}
+	})
+	if err != nil && err != errStop {
+		return s, false, err
+	}
+	return s, found, nil
 }
 
 // storedTable returns the suggestion table of the document with the id, or
@@ -173,15 +204,6 @@ func newSuggestTable(d catalog.Document) suggestTable {
 	}
 	slices.SortFunc(t.rows, func(a, b suggestRow) int { return strings.Compare(a.key, b.key) })
 	return t
-}
-
-// find returns the row of a key.
-func (t suggestTable) find(key string) (suggestRow, bool) {
-	i, ok := slices.BinarySearchFunc(t.rows, key, func(r suggestRow, k string) int { return strings.Compare(r.key, k) })
-	if !ok {
-		return suggestRow{}, false
-	}
-	return t.rows[i], true
 }
 
 // encode writes the table as the number of records, each record (its kind
@@ -286,22 +308,9 @@ func (r *tableReader) rows(records int, fn func(key []byte, count int, record in
 	return r.err
 }
 
-func decodeSuggestTable(raw []byte) (suggestTable, error) {
-	var t suggestTable
-	if raw == nil {
-		return t, nil
-	}
-	r := &tableReader{b: raw}
-	t.records = r.records(true)
-	err := r.rows(len(t.records), func(key []byte, count, record int, text []byte) {
-		t.rows = append(t.rows, suggestRow{string(key), count, record, string(text)})
-	})
-	return t, err
-}
-
 // suggestDict is the index's memory of suggestion keys: for each, how many
-// records have it and which datasets' documents list it (in the order they
-// came). It is made from the stored tables on first use (load) and then
+// records have it and which datasets' documents list it (in the order of
+// their ids). It is made from the stored tables on first use (load) and then
 // follows each batch (update).
 type suggestDict struct {
 	once    sync.Once
@@ -318,6 +327,7 @@ type suggestDict struct {
 type suggestEntry struct {
 	count    int
 	datasets []uint32
+	shown    *catalog.Suggestion // as the first of datasets has it, once read
 }
 
 // suggestTerm is a key as Suggest weighs it.
@@ -325,6 +335,8 @@ type suggestTerm struct {
 	key      string
 	count    int
 	datasets []string // the documents that list it, first first
+	entry    *suggestEntry
+	first    uint32 // the first of entry's datasets, as it was
 }
 
 func newSuggestDict(fresh bool) *suggestDict {
@@ -385,7 +397,7 @@ func (d *suggestDict) read(x *Index) error {
 }
 
 // update replaces the table of a dataset document, prev by next (nil:
-// none). A key both have keeps the document's place among its datasets.
+// none).
 func (d *suggestDict) update(id string, prev, next []byte) error {
 	a, err := tableKeys(prev)
 	if err != nil {
@@ -414,6 +426,9 @@ func (d *suggestDict) update(id string, prev, next []byte) error {
 		default:
 			if e := d.keys[string(b[0].key)]; e != nil {
 				e.count += b[0].count - a[0].count
+				if e.datasets[0] == num {
+					e.shown = nil // its record or text may have changed
+				}
 			} else {
 				d.add(b[0], num)
 			}
@@ -432,7 +447,14 @@ func (d *suggestDict) add(r keyCount, num uint32) {
 		d.fresh = append(d.fresh, k)
 	}
 	e.count += r.count
-	e.datasets = append(e.datasets, num)
+	// The datasets are kept in the order of their documents' ids, so that
+	// the suggestion shown does not depend on the order they came in.
+	name := d.names[num]
+	i := sort.Search(len(e.datasets), func(i int) bool { return d.names[e.datasets[i]] >= name })
+	e.datasets = slices.Insert(e.datasets, i, num)
+	if i == 0 {
+		e.shown = nil
+	}
 }
 
 func (d *suggestDict) remove(r keyCount, num uint32) {
@@ -443,6 +465,9 @@ func (d *suggestDict) remove(r keyCount, num uint32) {
 	e.count -= r.count
 	if i := slices.Index(e.datasets, num); i >= 0 {
 		e.datasets = slices.Delete(e.datasets, i, i+1)
+		if i == 0 {
+			e.shown = nil
+		}
 	}
 	if e.count <= 0 || len(e.datasets) == 0 {
 		delete(d.keys, string(r.key))
@@ -539,13 +564,34 @@ func (d *suggestDict) prefix(p string, limit int) []suggestTerm {
 		if e == nil {
 			continue
 		}
-		t := suggestTerm{key: k, count: e.count}
+		t := suggestTerm{key: k, count: e.count, entry: e, first: e.datasets[0]}
 		for _, num := range e.datasets[:min(len(e.datasets), maxSuggestTries)] {
 			t.datasets = append(t.datasets, d.names[num])
 		}
 		out = append(out, t)
 	}
 	return out
+}
+
+// shown returns the suggestion of a term as it was last read, if the
+// dataset it was read from is still the first to list the key.
+func (d *suggestDict) shown(t suggestTerm) (catalog.Suggestion, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if t.entry.shown == nil || len(t.entry.datasets) == 0 || t.entry.datasets[0] != t.first {
+		return catalog.Suggestion{}, false
+	}
+	return *t.entry.shown, true
+}
+
+// remember keeps the suggestion of a term, read from the tables, unless
+// the first dataset that lists the key changed meanwhile.
+func (d *suggestDict) remember(t suggestTerm, s catalog.Suggestion) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(t.entry.datasets) > 0 && t.entry.datasets[0] == t.first && d.keys[t.key] == t.entry {
+		t.entry.shown = &s
+	}
 }
 
 // maxSuggestTries is how many datasets that list a key Suggest reads for

@@ -3,10 +3,35 @@ package search
 import (
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/katalog/katalog/catalog"
 )
+
+// find returns the row of a key.
+func (t suggestTable) find(key string) (suggestRow, bool) {
+	i, ok := slices.BinarySearchFunc(t.rows, key, func(r suggestRow, k string) int { return strings.Compare(r.key, k) })
+	if !ok {
+		return suggestRow{}, false
+	}
+	return t.rows[i], true
+}
+
+// decodeSuggestTable reads a whole encoded table.
+func decodeSuggestTable(raw []byte) (suggestTable, error) {
+	var t suggestTable
+	if raw == nil {
+		return t, nil
+	}
+	r := &tableReader{b: raw}
+	t.records = r.records(true)
+	err := r.rows(len(t.records), func(key []byte, count, record int, text []byte) {
+		t.rows = append(t.rows, suggestRow{string(key), count, record, string(text)})
+	})
+	return t, err
+}
 
 func TestSuggestTableEncoding(t *testing.T) {
 	ds := &catalog.Dataset{Identifier: "MFR", Title: catalog.Text{"nb": "Medisinsk  fødselsregister"}}
@@ -39,6 +64,18 @@ func TestSuggestTableEncoding(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(back, tab) {
 		t.Fatalf("decode(encode(table)) = %+v, %v; want %+v", back, err, tab)
 	}
+	for _, row := range tab.rows {
+		rec := tab.records[row.record]
+		want := catalog.Suggestion{Text: row.text, Type: rec.kind, Identifier: rec.identifier}
+		if got, ok, err := findSuggestion(raw, row.key); got != want || !ok || err != nil {
+			t.Errorf("findSuggestion(%q) = %+v, %v, %v; want %+v", row.key, got, ok, err, want)
+		}
+	}
+	for _, key := range []string{"", "a", "kjønnx", "zzz"} {
+		if got, ok, err := findSuggestion(raw, key); ok || err != nil {
+			t.Errorf("findSuggestion(%q) = %+v, %v, %v; want none", key, got, ok, err)
+		}
+	}
 	keys, err := tableKeys(raw)
 	if err != nil || len(keys) != len(tab.rows) {
 		t.Fatalf("tableKeys = %d rows, %v; want %d", len(keys), err, len(tab.rows))
@@ -47,6 +84,9 @@ func TestSuggestTableEncoding(t *testing.T) {
 	for n := range len(raw) {
 		if _, err := decodeSuggestTable(raw[:n]); !errors.Is(err, errSuggestTable) {
 			t.Errorf("decode of the first %d of %d bytes: %v; want %v", n, len(raw), err, errSuggestTable)
+		}
+		if _, ok, err := findSuggestion(raw[:n], "zzz"); ok || !errors.Is(err, errSuggestTable) {
+			t.Errorf("findSuggestion in the first %d of %d bytes: %v, %v; want %v", n, len(raw), ok, err, errSuggestTable)
 		}
 		if _, err := tableKeys(raw[:n]); !errors.Is(err, errSuggestTable) {
 			t.Errorf("tableKeys of the first %d of %d bytes: %v; want %v", n, len(raw), err, errSuggestTable)

@@ -125,6 +125,20 @@ func TestSuggestFollowsChanges(t *testing.T) {
 		}
 	}
 
+	// "Meldingssystem for smittsomme sykdommer" starts with s at its third
+	// and fourth words: it is suggested once.
+	if got, err := x.Suggest(ctx, "s", search.MaxSuggestions); err != nil {
+		t.Fatal(err)
+	} else {
+		seen := map[string]bool{}
+		for _, s := range got {
+			if seen[s.Text] {
+				t.Errorf("Suggest(s) shows %q twice: %+v", s.Text, got)
+			}
+			seen[s.Text] = true
+		}
+	}
+
 	before := suggestions(t, x, true)
 	if len(before) < 20 {
 		t.Fatalf("only %d suggestions over the corpus: %q", len(before), before)
