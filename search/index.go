@@ -220,17 +220,18 @@ func (x *Index) Index(ctx context.Context, docs []catalog.Document) error {
 	if err != nil {
 		return err
 	}
-	if err := x.suggest.before(x, tables); err != nil {
+	tables = lastByID(tables)
+	done, err := x.suggest.before(x, tables)
+	if err != nil {
 		return err
 	}
+	defer done()
 	defer x.cache.clear()
 	x.batches.Add(1)
 	x.indexed.Add(uint64(len(docs)))
 	x.compact.wrote(len(docs))
-	if err := x.commit(b, learned); err != nil {
-		return err
-	}
-	return x.suggest.after(tables)
+	err = x.commit(b, learned)
+	return errors.Join(err, x.suggest.after(tables, err == nil))
 }
 
 // commit commits a batch, and the facet labels with it if it has new ones.
@@ -311,17 +312,18 @@ func (x *Index) Delete(ctx context.Context, source string, iris []string) error 
 		tables[i].id = docID(source, iri)
 		b.Delete(tables[i].id)
 	}
-	if err := x.suggest.before(x, tables); err != nil {
+	tables = lastByID(tables)
+	done, err := x.suggest.before(x, tables)
+	if err != nil {
 		return err
 	}
+	defer done()
 	defer x.cache.clear()
 	x.batches.Add(1)
 	x.deleted.Add(uint64(len(iris)))
 	x.compact.wrote(len(iris))
-	if err := x.idx.Batch(b); err != nil {
-		return err
-	}
-	return x.suggest.after(tables)
+	err = x.idx.Batch(b)
+	return errors.Join(err, x.suggest.after(tables, err == nil))
 }
 
 // docID is the id of a record's document: its source and IRI, since two

@@ -9,8 +9,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/katalog/katalog/catalog"
 )
@@ -110,6 +112,9 @@ func suggestion(r index.IndexReader, t suggestTerm) (catalog.Suggestion, int, bo
 		if err != nil {
 			return catalog.Suggestion{}, 0, false, err
 		}
+		if raw == nil {
+			continue // deleted since the key was counted
+		}
 		s, ok, err := findSuggestion(raw, t.key)
 		if err != nil {
 			return catalog.Suggestion{}, 0, false, fmt.Errorf("suggest: %s: %w", id, err)
@@ -147,6 +152,52 @@ func findSuggestion(raw []byte, key string) (catalog.Suggestion, bool, error) {
 // storedTable returns the suggestion table of the document with the id, or
 // nil if it has none.
 func storedTable(r index.IndexReader, id string) ([]byte, error) {
+	if _, ok := r.(*scorch.IndexSnapshot); !ok {
+		return storedTableOf(r, id)
+	}
+	tfr, err := r.TermFieldReader(context.Background(), []byte(id), "_id", false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	m, err := tfr.Next(nil)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	return storedTableAt(r, m.ID)
+}
+
+// storedTableAt returns the suggestion table of a document by its number
+// in the index, reading only that of its stored fields.
+func storedTableAt(r index.IndexReader, internal index.IndexInternalID) ([]byte, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		id, err := r.ExternalID(internal)
+		if err != nil {
+			return nil, err
+		}
+		return storedTableOf(r, id)
+	}
+	offs := offsets(snap)
+	doc := binary.BigEndian.Uint64(internal)
+	seg := sort.Search(len(offs)-1, func(i int) bool { return offs[i+1] > doc })
+	if seg >= len(offs)-1 {
+		return nil, fmt.Errorf("document %d: no such document", doc)
+	}
+	var raw []byte
+	err := snap.Segments()[seg].VisitDocument(doc-offs[seg], func(field string, _ byte, value []byte, _ []uint64) bool {
+		if field == fieldSuggest {
+			raw = append([]byte{}, value...)
+			return false
+		}
+		return true
+	})
+	return raw, err
+}
+
+// storedTableOf is storedTable for an index that is not scorch (the
+// in-memory one of tests).
+func storedTableOf(r index.IndexReader, id string) ([]byte, error) {
 	doc, err := r.Document(id)
 	if err != nil || doc == nil {
 		return nil, err
@@ -206,10 +257,12 @@ func newSuggestTable(d catalog.Document) suggestTable {
 	return t
 }
 
-// encode writes the table as the number of records, each record (its kind
-// as one byte and its identifier), the number of rows, and each row (key,
-// count, record, text); numbers are uvarints, strings a uvarint length and
-// the bytes.
+// encode writes the table as the number of records and each record (its
+// kind as one byte and its identifier), the number of texts and each text
+// (the rows' texts, once each), and the number of rows and each row: its
+// key as the length of the prefix it shares with the row before and the
+// rest, its count, record and text. Numbers are uvarints, strings a uvarint
+// length and the bytes.
 func (t suggestTable) encode() []byte {
 	var b []byte
 	str := func(s string) {
@@ -225,12 +278,31 @@ func (t suggestTable) encode() []byte {
 		b = append(b, kind)
 		str(r.identifier)
 	}
-	b = binary.AppendUvarint(b, uint64(len(t.rows)))
+	texts := map[string]int{}
+	var order []string
 	for _, r := range t.rows {
-		str(r.key)
+		if _, ok := texts[r.text]; !ok {
+			texts[r.text] = len(order)
+			order = append(order, r.text)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(order)))
+	for _, s := range order {
+		str(s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(t.rows)))
+	prev := ""
+	for _, r := range t.rows {
+		shared := 0
+		for shared < len(prev) && shared < len(r.key) && prev[shared] == r.key[shared] {
+			shared++
+		}
+		b = binary.AppendUvarint(b, uint64(shared))
+		str(r.key[shared:])
 		b = binary.AppendUvarint(b, uint64(r.count))
 		b = binary.AppendUvarint(b, uint64(r.record))
-		str(r.text)
+		b = binary.AppendUvarint(b, uint64(texts[r.text]))
+		prev = r.key
 	}
 	return b
 }
@@ -245,7 +317,7 @@ type tableReader struct {
 
 func (r *tableReader) uvarint() int {
 	v, n := binary.Uvarint(r.b)
-	if n <= 0 || v > 1<<31 {
+	if n <= 0 || v >= 1<<31 {
 		r.err, r.b = errSuggestTable, nil
 		return 0
 	}
@@ -286,20 +358,27 @@ func (r *tableReader) records(keep bool) []suggestRecord {
 	return out
 }
 
-// rows calls fn with the key and count of each row, the key's bytes valid
-// only during the call, and returns the number of records and the error.
+// rows reads the texts and calls fn with each row, the key's bytes valid
+// only during the call, and returns the error.
 func (r *tableReader) rows(records int, fn func(key []byte, count int, record int, text []byte)) error {
+	var texts [][]byte
+	for i, n := 0, r.uvarint(); i < n && r.err == nil; i++ {
+		texts = append(texts, r.bytes())
+	}
+	var key []byte
 	n := r.uvarint()
 	for i := 0; i < n && r.err == nil; i++ {
-		key := r.bytes()
+		shared := r.uvarint()
+		rest := r.bytes()
 		count := r.uvarint()
 		record := r.uvarint()
-		text := r.bytes()
-		if r.err == nil && (record >= records || count < 1) {
+		text := r.uvarint()
+		if r.err == nil && (shared > len(key) || record >= records || count < 1 || text >= len(texts)) {
 			r.err = errSuggestTable
 		}
 		if r.err == nil {
-			fn(key, count, record, text)
+			key = append(key[:shared], rest...)
+			fn(key, count, record, texts[text])
 		}
 	}
 	if r.err == nil && len(r.b) > 0 {
@@ -311,12 +390,15 @@ func (r *tableReader) rows(records int, fn func(key []byte, count int, record in
 // suggestDict is the index's memory of suggestion keys: for each, how many
 // records have it and which datasets' documents list it (in the order of
 // their ids). It is made from the stored tables on first use (load) and then
-// follows each batch (update).
+// follows each batch (before, after). After a batch whose outcome it cannot
+// know (an error), it is made again on next use.
 type suggestDict struct {
-	once    sync.Once
-	loadErr error
+	// writing is held shared by each batch from reading the tables it
+	// replaces to counting them, and exclusively by a load.
+	writing sync.RWMutex
+	loaded  atomic.Bool
 
-	mu     sync.RWMutex
+	mu     sync.RWMutex // guards what follows
 	keys   map[string]*suggestEntry
 	sorted []string // the keys in order, and keys since removed
 	fresh  []string // keys added since sorted was made
@@ -328,6 +410,13 @@ type suggestEntry struct {
 	count    int
 	datasets []uint32
 	shown    *catalog.Suggestion // as the first of datasets has it, once read
+	version  uint64              // changes whenever shown may no longer hold
+}
+
+// changed forgets the suggestion shown for the entry.
+func (e *suggestEntry) changed() {
+	e.shown = nil
+	e.version++
 }
 
 // suggestTerm is a key as Suggest weighs it.
@@ -336,26 +425,35 @@ type suggestTerm struct {
 	count    int
 	datasets []string // the documents that list it, first first
 	entry    *suggestEntry
-	first    uint32 // the first of entry's datasets, as it was
+	version  uint64 // of entry, as it was
 }
 
 func newSuggestDict(fresh bool) *suggestDict {
 	d := &suggestDict{keys: map[string]*suggestEntry{}, ids: map[string]uint32{}}
-	if fresh {
-		d.once.Do(func() {})
-	}
+	d.loaded.Store(fresh)
 	return d
 }
 
-// load reads the suggestion tables of the index's dataset documents, once.
+// load reads the suggestion tables of the index's dataset documents, unless
+// the dictionary holds them.
 func (d *suggestDict) load(x *Index) error {
-	d.once.Do(func() {
-		d.loadErr = d.read(x)
-		if d.loadErr != nil {
-			d.loadErr = fmt.Errorf("suggestions: %w", d.loadErr)
-		}
-	})
-	return d.loadErr
+	if d.loaded.Load() {
+		return nil
+	}
+	d.writing.Lock()
+	defer d.writing.Unlock()
+	if d.loaded.Load() {
+		return nil
+	}
+	d.mu.Lock()
+	d.keys, d.sorted, d.fresh = map[string]*suggestEntry{}, nil, nil
+	d.ids, d.names = map[string]uint32{}, nil
+	d.mu.Unlock()
+	if err := d.read(x); err != nil {
+		return fmt.Errorf("suggestions: %w", err)
+	}
+	d.loaded.Store(true)
+	return nil
 }
 
 func (d *suggestDict) read(x *Index) error {
@@ -382,7 +480,7 @@ func (d *suggestDict) read(x *Index) error {
 		if err != nil {
 			return err
 		}
-		raw, err := storedTable(r, id)
+		raw, err := storedTableAt(r, m.ID)
 		if err != nil {
 			return err
 		}
@@ -427,7 +525,7 @@ func (d *suggestDict) update(id string, prev, next []byte) error {
 			if e := d.keys[string(b[0].key)]; e != nil {
 				e.count += b[0].count - a[0].count
 				if e.datasets[0] == num {
-					e.shown = nil // its record or text may have changed
+					e.changed() // its record or text may have changed
 				}
 			} else {
 				d.add(b[0], num)
@@ -453,7 +551,7 @@ func (d *suggestDict) add(r keyCount, num uint32) {
 	i := sort.Search(len(e.datasets), func(i int) bool { return d.names[e.datasets[i]] >= name })
 	e.datasets = slices.Insert(e.datasets, i, num)
 	if i == 0 {
-		e.shown = nil
+		e.changed()
 	}
 }
 
@@ -462,12 +560,14 @@ func (d *suggestDict) remove(r keyCount, num uint32) {
 	if e == nil {
 		return
 	}
+	i := slices.Index(e.datasets, num)
+	if i < 0 {
+		return // not listed: nothing of it was counted
+	}
 	e.count -= r.count
-	if i := slices.Index(e.datasets, num); i >= 0 {
-		e.datasets = slices.Delete(e.datasets, i, i+1)
-		if i == 0 {
-			e.shown = nil
-		}
+	e.datasets = slices.Delete(e.datasets, i, i+1)
+	if i == 0 {
+		e.changed()
 	}
 	if e.count <= 0 || len(e.datasets) == 0 {
 		delete(d.keys, string(r.key))
@@ -491,16 +591,30 @@ func tableKeys(raw []byte) ([]keyCount, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	var out []keyCount
-	var last []byte
+	// The keys are copied one after the other into keys, and sliced from
+	// it at the end.
+	var keys []byte
+	var ends, counts []int
+	last := 0 // where the last key starts in keys
 	err := r.rows(1<<31-1, func(key []byte, count, _ int, _ []byte) {
-		if last != nil && string(key) <= string(last) {
-			r.err = errSuggestTable // out of order: the walk above needs order
+		if len(ends) > 0 && string(key) <= string(keys[last:]) {
+			r.err = errSuggestTable // out of order: update's walk needs order
 		}
-		last = key
-		out = append(out, keyCount{key, count})
+		last = len(keys)
+		keys = append(keys, key...)
+		ends = append(ends, len(keys))
+		counts = append(counts, count)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]keyCount, len(ends))
+	start := 0
+	for i, end := range ends {
+		out[i] = keyCount{keys[start:end:end], counts[i]}
+		start = end
+	}
+	return out, nil
 }
 
 // tableChange is what a batch does to a document's suggestion table.
@@ -509,28 +623,55 @@ type tableChange struct {
 	prev, next []byte // nil: none
 }
 
-// before reads the tables that a batch replaces or deletes, into the
-// changes' prev.
-func (d *suggestDict) before(x *Index, changes []tableChange) error {
-	if len(changes) == 0 || d.load(x) != nil {
-		return nil // a dictionary that did not load is not kept
+// lastByID returns the changes with one per document: the last, as Bleve
+// keeps the last of a batch's operations on a document.
+func lastByID(changes []tableChange) []tableChange {
+	at := make(map[string]int, len(changes))
+	out := changes[:0:0]
+	for _, c := range changes {
+		if i, ok := at[c.id]; ok {
+			out[i] = c
+			continue
+		}
+		at[c.id] = len(out)
+		out = append(out, c)
 	}
+	return out
+}
+
+// before reads the tables that a batch replaces or deletes, into the
+// changes' prev, and holds the dictionary for the batch until done is
+// called, after the batch's after.
+func (d *suggestDict) before(x *Index, changes []tableChange) (done func(), err error) {
+	if len(changes) == 0 || d.load(x) != nil {
+		// A dictionary that did not load reads every table when it does.
+		return func() {}, nil
+	}
+	d.writing.RLock()
 	r, err := x.reader()
 	if err != nil {
-		return err
+		d.writing.RUnlock()
+		return nil, err
 	}
 	defer r.Close()
 	for i := range changes {
 		if changes[i].prev, err = storedTable(r, changes[i].id); err != nil {
-			return fmt.Errorf("suggestions of %s: %w", changes[i].id, err)
+			d.writing.RUnlock()
+			return nil, fmt.Errorf("suggestions of %s: %w", changes[i].id, err)
 		}
 	}
-	return nil
+	return d.writing.RUnlock, nil
 }
 
-// after counts the changes of a committed batch.
-func (d *suggestDict) after(changes []tableChange) error {
-	if d.loadErr != nil {
+// after counts the changes of a batch; committed says whether it was. A
+// batch that failed may still have been applied: the dictionary is made
+// again on next use.
+func (d *suggestDict) after(changes []tableChange, committed bool) error {
+	if len(changes) == 0 || !d.loaded.Load() {
+		return nil
+	}
+	if !committed {
+		d.loaded.Store(false)
 		return nil
 	}
 	var errs []error
@@ -541,6 +682,9 @@ func (d *suggestDict) after(changes []tableChange) error {
 		if err := d.update(c.id, c.prev, c.next); err != nil {
 			errs = append(errs, fmt.Errorf("suggestions of %s: %w", c.id, err))
 		}
+	}
+	if len(errs) > 0 {
+		d.loaded.Store(false)
 	}
 	return errors.Join(errs...)
 }
@@ -564,7 +708,7 @@ func (d *suggestDict) prefix(p string, limit int) []suggestTerm {
 		if e == nil {
 			continue
 		}
-		t := suggestTerm{key: k, count: e.count, entry: e, first: e.datasets[0]}
+		t := suggestTerm{key: k, count: e.count, entry: e, version: e.version}
 		for _, num := range e.datasets[:min(len(e.datasets), maxSuggestTries)] {
 			t.datasets = append(t.datasets, d.names[num])
 		}
@@ -574,22 +718,22 @@ func (d *suggestDict) prefix(p string, limit int) []suggestTerm {
 }
 
 // shown returns the suggestion of a term as it was last read, if the
-// dataset it was read from is still the first to list the key.
+// dataset it was read from still holds it.
 func (d *suggestDict) shown(t suggestTerm) (catalog.Suggestion, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	if t.entry.shown == nil || len(t.entry.datasets) == 0 || t.entry.datasets[0] != t.first {
+	if t.entry.shown == nil {
 		return catalog.Suggestion{}, false
 	}
 	return *t.entry.shown, true
 }
 
-// remember keeps the suggestion of a term, read from the tables, unless
-// the first dataset that lists the key changed meanwhile.
+// remember keeps the suggestion of a term, read from the first dataset's
+// table, unless the entry changed since the term was taken from it.
 func (d *suggestDict) remember(t suggestTerm, s catalog.Suggestion) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(t.entry.datasets) > 0 && t.entry.datasets[0] == t.first && d.keys[t.key] == t.entry {
+	if t.entry.version == t.version && d.keys[t.key] == t.entry {
 		t.entry.shown = &s
 	}
 }

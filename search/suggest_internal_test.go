@@ -98,3 +98,23 @@ func TestSuggestTableEncoding(t *testing.T) {
 		t.Errorf("tableKeys of rows out of order: %v; want %v", err, errSuggestTable)
 	}
 }
+
+// FuzzSuggestTable feeds damaged tables to the readers: they return an
+// error or a result, and never panic.
+func FuzzSuggestTable(f *testing.F) {
+	ds := &catalog.Dataset{Identifier: "MFR", Title: catalog.Text{"nb": "Medisinsk fødselsregister"}}
+	f.Add(newSuggestTable(catalog.Document{Dataset: ds, Members: []catalog.Document{
+		{Dataset: ds, Variable: &catalog.Variable{Identifier: "MFR:KJONN", Name: "KJONN", Title: catalog.Text{"nb": "Kjønn", "en": "Sex"}}},
+	}}).encode(), "kjønn")
+	f.Add([]byte{1, 0, 1, 'x', 1, 1, 'y', 1, 0, 1, 'k', 1, 0, 0}, "k")
+	f.Fuzz(func(t *testing.T, raw []byte, key string) {
+		findSuggestion(raw, key)
+		if keys, err := tableKeys(raw); err == nil {
+			for i := 1; i < len(keys); i++ {
+				if string(keys[i].key) <= string(keys[i-1].key) {
+					t.Fatalf("tableKeys gave %q after %q", keys[i].key, keys[i-1].key)
+				}
+			}
+		}
+	})
+}

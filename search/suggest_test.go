@@ -187,3 +187,88 @@ func TestSuggestBulk(t *testing.T) {
 		t.Errorf("built in bulk, the index suggests\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestSuggestWhileWriting indexes datasets again and again while suggesting
+// (run it with -race), with each dataset twice in some batches and deleted
+// twice over, and then checks the counts against a new index of the same
+// records.
+func TestSuggestWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	x, err := search.Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	docs := withMembers(corpus())
+	index(t, x, docs)
+	stop := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := x.Suggest(ctx, suggestPrefixes[i%len(suggestPrefixes)], 5); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	for round := range 20 {
+		// MSIS:KJONN is retitled back and forth, and each dataset's
+		// document goes twice in one batch: Bleve keeps the last.
+		docs = corpus()
+		if round%2 == 1 {
+			for i := range docs {
+				if v := docs[i].Variable; v != nil && v.Identifier == "MSIS:KJONN" {
+					nv := *v
+					nv.Title = catalog.Text{"nb": "Kjønn ved fødsel"}
+					docs[i].Variable = &nv
+				}
+			}
+		}
+		docs = withMembers(docs)
+		var batch []catalog.Document
+		for _, d := range docs {
+			if d.Variable == nil {
+				batch = append(batch, d, d)
+			}
+		}
+		if err := x.Index(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if round%5 == 4 {
+			var iris []string
+			var kpr []catalog.Document
+			for _, d := range docs {
+				if d.Dataset.Identifier == "KPR" {
+					iris = append(iris, d.IRI(), d.IRI())
+					kpr = append(kpr, d)
+				}
+			}
+			if err := x.Delete(ctx, "hdir", iris); err != nil {
+				t.Fatal(err)
+			}
+			if err := x.Index(ctx, kpr); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(stop)
+	if err := <-errs; err != nil {
+		t.Fatalf("Suggest while writing: %v", err)
+	}
+	fresh := backends[0].open(t)
+	if err := fresh.Index(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := suggestions(t, x, true), suggestions(t, fresh, true); !slices.Equal(got, want) {
+		t.Errorf("after the writes, the index suggests\n%q\nwant\n%q", got, want)
+	}
+	if got, _ := x.Suggest(ctx, "kjønn ved", 5); len(got) != 1 || got[0].Count != 1 {
+		t.Errorf("Suggest(kjønn ved) = %+v; want Kjønn ved fødsel once", got)
+	}
+}
