@@ -135,12 +135,13 @@ func findSuggestion(raw []byte, key string) (catalog.Suggestion, bool, error) {
 	found := false
 	errStop := errors.New("stop")
 	err := r.rows(len(records), func(k []byte, _, record int, text []byte) {
-		if c := strings.Compare(string(k), key); c >= 0 {
-			if c == 0 {
-				rec := records[record]
-				s, found = catalog.Suggestion{Text: string(text), Type: rec.kind, Identifier: rec.identifier}, true
-			}
+		switch {
+		case string(k) == key:
+			rec := records[record]
+			s, found = catalog.Suggestion{Text: string(text), Type: rec.kind, Identifier: rec.identifier}, true
 			r.err = errStop
+		case string(k) > key:
+			r.err = errStop // the rows are in order
 		}
 	})
 	if err != nil && err != errStop {
@@ -523,9 +524,13 @@ func (d *suggestDict) update(id string, prev, next []byte) error {
 			b = b[1:]
 		default:
 			if e := d.keys[string(b[0].key)]; e != nil {
-				e.count += b[0].count - a[0].count
-				if e.datasets[0] == num {
-					e.changed() // its record or text may have changed
+				if i, listed := d.position(e, num); listed {
+					e.count += b[0].count - a[0].count
+					if i == 0 {
+						e.changed() // its record or text may have changed
+					}
+				} else {
+					d.add(b[0], num)
 				}
 			} else {
 				d.add(b[0], num)
@@ -544,15 +549,24 @@ func (d *suggestDict) add(r keyCount, num uint32) {
 		d.keys[k] = e
 		d.fresh = append(d.fresh, k)
 	}
+	i, listed := d.position(e, num)
+	if listed {
+		return // counted already
+	}
 	e.count += r.count
-	// The datasets are kept in the order of their documents' ids, so that
-	// the suggestion shown does not depend on the order they came in.
-	name := d.names[num]
-	i := sort.Search(len(e.datasets), func(i int) bool { return d.names[e.datasets[i]] >= name })
 	e.datasets = slices.Insert(e.datasets, i, num)
 	if i == 0 {
 		e.changed()
 	}
+}
+
+// position returns where dataset num is, or would be, among the entry's
+// datasets. They are kept in the order of their documents' ids, so that the
+// suggestion shown does not depend on the order they came in.
+func (d *suggestDict) position(e *suggestEntry, num uint32) (int, bool) {
+	name := d.names[num]
+	i := sort.Search(len(e.datasets), func(i int) bool { return d.names[e.datasets[i]] >= name })
+	return i, i < len(e.datasets) && e.datasets[i] == num
 }
 
 func (d *suggestDict) remove(r keyCount, num uint32) {
@@ -560,9 +574,9 @@ func (d *suggestDict) remove(r keyCount, num uint32) {
 	if e == nil {
 		return
 	}
-	i := slices.Index(e.datasets, num)
-	if i < 0 {
-		return // not listed: nothing of it was counted
+	i, listed := d.position(e, num)
+	if !listed {
+		return // nothing of it was counted
 	}
 	e.count -= r.count
 	e.datasets = slices.Delete(e.datasets, i, i+1)
