@@ -265,8 +265,9 @@ func TestDiskSize(t *testing.T) {
 
 // TestBuildBulk checks that an index built in bulk, a batch of one
 // document at a time (so that runs of batches are merged, then the runs),
-// answers the searches of TestSearch and the corrections of TestCorrection
-// as an index the documents were written to.
+// answers the searches of TestSearch, the corrections of TestCorrection and
+// the suggestions of TestSuggestFollowsChanges as an index the documents
+// were written to.
 func TestBuildBulk(t *testing.T) {
 	docs := withMembers(corpus())
 	var batches [][]catalog.Document
@@ -285,4 +286,9 @@ func TestBuildBulk(t *testing.T) {
 		}
 	}
 	checkLabels(t, run(t, x, catalog.SearchRequest{}))
+	written := backends[0].open(t)
+	index(t, written, corpus())
+	if got, want := suggestions(t, x, true), suggestions(t, written, true); !slices.Equal(got, want) {
+		t.Errorf("built in bulk, the index suggests\n%q\nwant\n%q", got, want)
+	}
 }

@@ -168,26 +168,6 @@ func TestSuggestFollowsChanges(t *testing.T) {
 	}
 }
 
-// TestSuggestBulk checks that an index built in bulk suggests what an
-// index the same documents were written to suggests.
-func TestSuggestBulk(t *testing.T) {
-	docs := withMembers(corpus())
-	var batches [][]catalog.Document
-	for i := range docs {
-		batches = append(batches, docs[i:i+1])
-	}
-	bulk, _, err := search.BuildBulk(context.Background(), filepath.Join(t.TempDir(), "idx"), batches)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bulk.Close()
-	x := backends[0].open(t)
-	index(t, x, corpus())
-	if got, want := suggestions(t, bulk, true), suggestions(t, x, true); !slices.Equal(got, want) {
-		t.Errorf("built in bulk, the index suggests\n%q\nwant\n%q", got, want)
-	}
-}
-
 // TestSuggestWhileWriting indexes datasets again and again while suggesting
 // (run it with -race), with each dataset twice in some batches and deleted
 // twice over, and then checks the counts against a new index of the same
