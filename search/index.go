@@ -42,6 +42,7 @@ type Index struct {
 	postings *postingsCache // decoded postings of the frequent terms
 	mappers  sync.Pool      // of *docMapper, for the index's mapping
 	suggest  *suggestDict
+	loading  sync.WaitGroup // the suggestions' load that Prepare starts; Close waits for it
 
 	mu     sync.RWMutex                       // guards labels
 	labels map[string]map[string]catalog.Text // facet → value → label
@@ -142,7 +143,9 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 
 // Prepare starts reading from disk, or building, in the background, what
 // the fast path needs of the index as it is now (the facet columns of its
-// large segments), so that a server's first searches find it ready.
+// large segments) and the suggestion keys, so that a server's first
+// searches and suggestions find them ready. A load that fails is tried
+// again, and its error returned, by the first suggestion.
 func (x *Index) Prepare() {
 	r, err := x.reader()
 	if err != nil {
@@ -152,7 +155,7 @@ func (x *Index) Prepare() {
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		x.cols.prepare(snap)
 	}
-	go x.suggest.load(x)
+	x.loading.Go(func() { x.suggest.load(x) })
 }
 
 // analyze runs the named analyzer of the index's mapping over text.
@@ -174,6 +177,7 @@ func (x *Index) reader() (index.IndexReader, error) {
 func (x *Index) Close() error {
 	x.compact.close()
 	x.cols.close()
+	x.loading.Wait()
 	return x.idx.Close()
 }
 

@@ -133,18 +133,17 @@ func findSuggestion(raw []byte, key string) (catalog.Suggestion, bool, error) {
 	records := r.records(true)
 	var s catalog.Suggestion
 	found := false
-	errStop := errors.New("stop")
 	err := r.rows(len(records), func(k []byte, _, record int, text []byte) {
 		switch {
 		case string(k) == key:
 			rec := records[record]
 			s, found = catalog.Suggestion{Text: string(text), Type: rec.kind, Identifier: rec.identifier}, true
-			r.err = errStop
+			r.err = errStopRows
 		case string(k) > key:
-			r.err = errStop // the rows are in order
+			r.err = errStopRows // the rows are in order
 		}
 	})
-	if err != nil && err != errStop {
+	if err != nil && err != errStopRows {
 		return s, false, err
 	}
 	return s, found, nil
@@ -309,6 +308,9 @@ func (t suggestTable) encode() []byte {
 }
 
 var errSuggestTable = errors.New("damaged suggestion table")
+
+// errStopRows ends a walk of a table's rows early.
+var errStopRows = errors.New("stop")
 
 // tableReader reads an encoded table.
 type tableReader struct {
@@ -523,22 +525,25 @@ func (d *suggestDict) update(id string, prev, next []byte) error {
 			d.add(b[0], num)
 			b = b[1:]
 		default:
-			if e := d.keys[string(b[0].key)]; e != nil {
-				if i, listed := d.position(e, num); listed {
-					e.count += b[0].count - a[0].count
-					if i == 0 {
-						e.changed() // its record or text may have changed
-					}
-				} else {
-					d.add(b[0], num)
-				}
-			} else {
-				d.add(b[0], num)
-			}
+			d.replace(a[0], b[0], num)
 			a, b = a[1:], b[1:]
 		}
 	}
 	return nil
+}
+
+// replace counts a key that dataset num's table had before and has still.
+func (d *suggestDict) replace(prev, next keyCount, num uint32) {
+	if e := d.keys[string(next.key)]; e != nil {
+		if i, listed := d.position(e, num); listed {
+			e.count += next.count - prev.count
+			if i == 0 {
+				e.changed() // its record or text may have changed
+			}
+			return
+		}
+	}
+	d.add(next, num)
 }
 
 func (d *suggestDict) add(r keyCount, num uint32) {
