@@ -13,7 +13,9 @@ import (
 // (mapping.MapDocument), from the fields bleveDoc returns, but without its
 // walk by reflection, and with the texts that many documents share
 // analysed once: a code list's labels are on every variable that uses the
-// list, and a publisher's name on every record it publishes.
+// list, a publisher's name on every record it publishes, and a variable's
+// title and description recur across the datasets of a register (the same
+// question in every wave of a study, the same label in every survey cycle).
 
 // fieldSpec is how the mapping indexes a field.
 type fieldSpec struct {
@@ -23,11 +25,13 @@ type fieldSpec struct {
 }
 
 // sharedFields are the fields whose texts recur across many documents:
-// code labels, publishers' names, and the values of the keyword fields that
-// are not one record's own.
+// titles, descriptions, code labels, publishers' names, and the values of
+// the keyword fields that are not one record's own.
 func sharedFields() map[string]bool {
 	shared := map[string]bool{fieldPublisher: true, fieldType: true, fieldCodeList: true, fieldModified: true}
 	for _, l := range textLanguages() {
+		shared[fieldTitle+l.suffix] = true
+		shared[fieldDescription+l.suffix] = true
 		shared[fieldCodes+l.suffix] = true
 	}
 	for _, f := range facetFields() {
@@ -60,14 +64,29 @@ func fieldSpecs(m mapping.IndexMapping) map[string]fieldSpec {
 type docMapper struct {
 	specs    map[string]fieldSpec
 	analysed map[sharedText]analysed // of shared fields' texts
-	bytes    int                     // of the texts in analysed
+	size     int                     // estimated bytes of analysed
 }
 
 type sharedText struct{ field, text string }
 
-// maxAnalysedBytes bounds a docMapper's memory of analysed texts: their
-// bytes, which their terms take about as much again.
-const maxAnalysedBytes = 4 << 20
+// maxAnalysedSize bounds a docMapper's memory of analysed texts, as
+// analysedSize estimates it. The memory is kept while the mapper is idle
+// (Index keeps one per core), so that a text recurring in the next batch
+// or the next source is found; 8 MB holds about 7,000 texts. (In the
+// harvest of the 1M corpus, 24 MB took the peak RSS over 2 GiB, and a
+// sync.Pool, emptied at every collection, often cost more than it saved.)
+const maxAnalysedSize = 8 << 20
+
+// analysedSize estimates the bytes that remembering a text's analysis
+// takes: the text, and per term its bytes, its map entry and frequency,
+// and its locations.
+func analysedSize(text string, freqs index.TokenFrequencies) int {
+	n := 64 + len(text)
+	for term, tf := range freqs {
+		n += 2*len(term) + 112 + 72*len(tf.Locations)
+	}
+	return n
+}
 
 func newDocMapper(specs map[string]fieldSpec) *docMapper {
 	return &docMapper{specs: specs, analysed: map[sharedText]analysed{}}
@@ -103,9 +122,10 @@ func (m *docMapper) field(name string, spec fieldSpec, positions []uint64, text 
 	f := document.NewTextFieldCustom(name, positions, []byte(text), spec.options, spec.analyzer)
 	// Only a field that occurs once in a document may share its analysis:
 	// Bleve merges the frequencies of a field's later occurrences into the
-	// first one's. Without term vectors, the analysis does not depend on
-	// the field's position in an array.
-	if !spec.shared || !once || !spec.options.IsIndexed() || spec.options.IncludeTermVectors() {
+	// first one's. With term vectors, the analysis holds the field's
+	// position in an array: only a field given as a string (no position)
+	// shares it then.
+	if !spec.shared || !once || !spec.options.IsIndexed() || spec.options.IncludeTermVectors() && len(positions) > 0 {
 		return f
 	}
 	key := sharedText{name, text}
@@ -115,12 +135,13 @@ func (m *docMapper) field(name string, spec fieldSpec, positions []uint64, text 
 		probe := document.NewTextFieldCustom(name, positions, []byte(text), spec.options, spec.analyzer)
 		probe.Analyze()
 		a = analysed{length: probe.AnalyzedLength(), freqs: probe.AnalyzedTokenFrequencies()}
-		if m.bytes+len(text) > maxAnalysedBytes {
+		size := analysedSize(text, a.freqs)
+		if m.size+size > maxAnalysedSize {
 			clear(m.analysed)
-			m.bytes = 0
+			m.size = 0
 		}
 		m.analysed[key] = a
-		m.bytes += len(text)
+		m.size += size
 	}
 	return &analysedField{TextField: f, analysed: a}
 }

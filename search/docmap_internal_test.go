@@ -48,8 +48,10 @@ func TestDocMapper(t *testing.T) {
 
 	m := newMapping()
 	mapper := newDocMapper(fieldSpecs(m))
-	shared := 0            // fields whose analysis came from memory
-	for round := range 2 { // the second time, shared texts come from memory
+	// Fields whose analysis came from memory, by name: the second time,
+	// shared texts come from memory.
+	shared := map[string]int{}
+	for round := range 2 {
 		// The first round's documents go into a segment, as Bleve's writer
 		// would put them: building it must not change what they share.
 		var built []index.Document
@@ -71,7 +73,7 @@ func TestDocMapper(t *testing.T) {
 			}
 			got.VisitFields(func(f index.Field) {
 				if _, ok := f.(*analysedField); ok {
-					shared++
+					shared[f.Name()]++
 				}
 			})
 			got.AddIDField()
@@ -89,8 +91,12 @@ func TestDocMapper(t *testing.T) {
 		}
 		seg.Close()
 	}
-	if shared == 0 {
-		t.Error("docMapper analysed no text once for many documents")
+	// Codes recur in the first round already; titles and descriptions (with
+	// their term positions) in the second.
+	for _, name := range []string{fieldCodes + "nb", fieldPublisher, fieldTitle + "nb", fieldTitle + "en", fieldDescription + "other"} {
+		if shared[name] == 0 {
+			t.Errorf("docMapper analysed no %s once for many documents", name)
+		}
 	}
 }
 
@@ -117,4 +123,37 @@ func describeDoc(doc *document.Document) []string {
 	})
 	slices.Sort(out)
 	return out
+}
+
+// TestDocMapperBound checks that a mapper's memory of analysed texts stays
+// within maxAnalysedSize however many different texts it sees, and that it
+// still shares the texts that recur after it forgot the others.
+func TestDocMapperBound(t *testing.T) {
+	mapper := newDocMapper(fieldSpecs(newMapping()))
+	ds := &catalog.Dataset{IRI: "https://example.org/ds/1", Identifier: "DS", Source: "s"}
+	shared := 0
+	for i := range 30_000 {
+		v := &catalog.Variable{IRI: fmt.Sprintf("%s/v%d", ds.IRI, i), Identifier: fmt.Sprintf("V%d", i), Name: fmt.Sprintf("V%d", i), Dataset: ds.IRI,
+			Title:       catalog.Text{"en": fmt.Sprintf("Measured value number %d of the participant's blood pressure at the visit", i)},
+			Description: catalog.Text{"en": "The same description on every variable"}}
+		id, fields, err := bleveDoc(catalog.Document{Dataset: ds, Variable: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := mapper.document(id, fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mapper.size > maxAnalysedSize {
+			t.Fatalf("after %d documents the mapper remembers %d bytes of analyses; want at most %d", i+1, mapper.size, maxAnalysedSize)
+		}
+		for _, f := range doc.Fields {
+			if _, ok := f.(*analysedField); ok && f.Name() == fieldDescription+"en" {
+				shared++
+			}
+		}
+	}
+	if shared < 29_000 {
+		t.Errorf("the recurring description was shared by %d of 30,000 documents", shared)
+	}
 }

@@ -39,8 +39,9 @@ type Index struct {
 	expand   *expander
 	cols     *columns // facet columns of the index's segments
 	cache    *resultCache
-	postings *postingsCache // decoded postings of the frequent terms
-	mappers  sync.Pool      // of *docMapper, for the index's mapping
+	postings *postingsCache  // decoded postings of the frequent terms
+	mappers  chan *docMapper // idle mappers, kept with what they analysed (not a sync.Pool: it empties at every GC)
+	specs    map[string]fieldSpec
 	suggest  *suggestDict
 	loading  sync.WaitGroup // the suggestions' load that Prepare starts; Close waits for it
 
@@ -111,7 +112,7 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 	}
 	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache(), postings: newPostingsCache(postingsCacheSize)}
 	specs := fieldSpecs(idx.Mapping())
-	x.mappers.New = func() any { return newDocMapper(specs) }
+	x.specs, x.mappers = specs, make(chan *docMapper, runtime.GOMAXPROCS(0))
 	x.suggest = newSuggestDict(fresh)
 	if path != "" {
 		x.cols.dir = filepath.Join(path, columnsDir)
@@ -268,8 +269,8 @@ func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[str
 		lo, hi := p*len(docs)/parts, (p+1)*len(docs)/parts
 		wg.Go(func() {
 			b := x.idx.NewBatch()
-			m := x.mappers.Get().(*docMapper)
-			defer x.mappers.Put(m)
+			m := x.mapper()
+			defer x.idleMapper(m)
 			for _, d := range docs[lo:hi] {
 				id, fields, err := bleveDoc(d)
 				if t, ok := fields[fieldSuggest].(string); ok {
@@ -303,6 +304,24 @@ func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[str
 		learnLabels(learned, d)
 	}
 	return b, learned, slices.Concat(tables...), nil
+}
+
+// mapper returns an idle mapper, or a new one.
+func (x *Index) mapper() *docMapper {
+	select {
+	case m := <-x.mappers:
+		return m
+	default:
+		return newDocMapper(x.specs)
+	}
+}
+
+// idleMapper keeps m for the next batch, unless enough are kept.
+func (x *Index) idleMapper(m *docMapper) {
+	select {
+	case x.mappers <- m:
+	default:
+	}
 }
 
 // minBatchPart is the fewest documents worth mapping on a goroutine of their own.
