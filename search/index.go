@@ -39,9 +39,9 @@ type Index struct {
 	expand   *expander
 	cols     *columns // facet columns of the index's segments
 	cache    *resultCache
-	postings *postingsCache  // decoded postings of the frequent terms
-	mappers  chan *docMapper // idle mappers, kept with what they analysed (not a sync.Pool: it empties at every GC)
-	specs    map[string]fieldSpec
+	postings *postingsCache       // decoded postings of the frequent terms
+	mappers  chan *docMapper      // idle mappers, kept with what they analysed (not a sync.Pool: it empties at every GC)
+	specs    map[string]fieldSpec // of the index's mapping, for new mappers
 	suggest  *suggestDict
 	loading  sync.WaitGroup // the suggestions' load that Prepare starts; Close waits for it
 
@@ -111,8 +111,7 @@ func newIndex(idx bleve.Index, path string, fresh bool) (*Index, error) {
 		return nil, err
 	}
 	x := &Index{idx: idx, path: path, labels: map[string]map[string]catalog.Text{}, expand: newExpander(lex, idx.Mapping()), cols: newColumns(), cache: newResultCache(), postings: newPostingsCache(postingsCacheSize)}
-	specs := fieldSpecs(idx.Mapping())
-	x.specs, x.mappers = specs, make(chan *docMapper, runtime.GOMAXPROCS(0))
+	x.specs, x.mappers = fieldSpecs(idx.Mapping()), make(chan *docMapper, runtime.GOMAXPROCS(0))
 	x.suggest = newSuggestDict(fresh)
 	if path != "" {
 		x.cols.dir = filepath.Join(path, columnsDir)
