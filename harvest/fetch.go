@@ -156,7 +156,7 @@ func (f *fetcher) openFile(u *url.URL, etag string) (*page, error) {
 		return nil, fmt.Errorf("open feed file: %w", err)
 	}
 	defer file.Close()
-	if p.body, err = f.read(file); err != nil {
+	if p.body, err = f.read(file, st.Size()); err != nil {
 		return nil, fmt.Errorf("read feed file %s: %w", path, err)
 	}
 	return p, nil
@@ -216,7 +216,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, etag, lastMod string) (*p
 		}
 		return p, fmt.Errorf("GET %s: the server answered %s%s", u.Redacted(), resp.Status, msg)
 	}
-	if p.body, err = f.read(resp.Body); err != nil {
+	if p.body, err = f.read(resp.Body, resp.ContentLength); err != nil {
 		return p, fmt.Errorf("GET %s: %w", u.Redacted(), err)
 	}
 	if resp.ContentLength > 0 && int64(len(p.body)) < resp.ContentLength {
@@ -226,9 +226,10 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, etag, lastMod string) (*p
 }
 
 // read reads a body whole within the run's byte budget, unpacking gzip
-// (a .gz file, or a server that sends gzip without being asked).
-func (f *fetcher) read(r io.Reader) ([]byte, error) {
-	body, err := f.readLimited(r)
+// (a .gz file, or a server that sends gzip without being asked). size is
+// the body's length if known (a file's size, a Content-Length), else -1.
+func (f *fetcher) read(r io.Reader, size int64) ([]byte, error) {
+	body, err := f.readLimited(r, size)
 	if err != nil {
 		return nil, err
 	}
@@ -238,15 +239,19 @@ func (f *fetcher) read(r io.Reader) ([]byte, error) {
 			return nil, fmt.Errorf("the body looks gzipped but is not: %w", err)
 		}
 		f.budget += int64(len(body)) // the limit applies to the unpacked feed
-		if body, err = f.readLimited(zr); err != nil {
+		if body, err = f.readLimited(zr, -1); err != nil {
 			return nil, fmt.Errorf("gunzip: %w", err)
 		}
 	}
 	return body, nil
 }
 
-func (f *fetcher) readLimited(r io.Reader) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, f.budget+1))
+// readLimited reads r to its end, failing if it holds more than the
+// budget. A known size is read into one buffer of that size: growing a
+// buffer of tens of megabytes by appending copies and clears it several
+// times over.
+func (f *fetcher) readLimited(r io.Reader, size int64) ([]byte, error) {
+	body, err := readAll(io.LimitReader(r, f.budget+1), min(size, f.budget)+1)
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("the connection closed before the body ended (%d bytes read)", len(body))
@@ -258,6 +263,25 @@ func (f *fetcher) readLimited(r io.Reader) ([]byte, error) {
 	}
 	f.budget -= int64(len(body))
 	return body, nil
+}
+
+// readAll is io.ReadAll into a buffer of capacity size to start with (at
+// least 512 bytes).
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(size, 512))
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.

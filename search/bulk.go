@@ -161,7 +161,8 @@ func (b *bulk) add(m *docMapper, batch numbered) error {
 
 // analyse maps a catalog document to Bleve's and analyses its fields.
 func (b *bulk) analyse(m *docMapper, d catalog.Document) (index.Document, error) {
-	id, fields, err := bleveDoc(d)
+	fields := m.fields()
+	id, err := bleveDoc(d, fields)
 	if err != nil {
 		return nil, err
 	}

@@ -32,13 +32,13 @@ type storedHit struct {
 // the facet's name.
 func facetFields() []string { return catalog.FacetNames() }
 
-// bleveDoc turns a catalog document into the fields Bleve indexes.
-func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) {
+// bleveDoc turns a catalog document into the fields Bleve indexes, put in
+// f, which must be empty.
+func bleveDoc(d catalog.Document, f map[string]any) (id string, err error) {
 	ds := d.Dataset
 	if ds == nil {
 		ds = &catalog.Dataset{}
 	}
-	f := map[string]any{}
 	hit := storedHit{
 		Dataset:   catalog.DatasetRef{Identifier: ds.Identifier, IRI: ds.IRI, Title: ds.Title},
 		Publisher: publisherRef(ds.Publisher),
@@ -128,10 +128,10 @@ func bleveDoc(d catalog.Document) (id string, fields map[string]any, err error) 
 
 	data, err := json.Marshal(hit)
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
 	f[fieldHit] = string(data)
-	return docID(ds.Source, hit.IRI), f, nil
+	return docID(ds.Source, hit.IRI), nil
 }
 
 // spellingText returns the texts that spelling corrections take their

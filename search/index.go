@@ -271,7 +271,8 @@ func (x *Index) batch(docs []catalog.Document) (*bleve.Batch, map[string]map[str
 			m := x.mapper()
 			defer x.idleMapper(m)
 			for _, d := range docs[lo:hi] {
-				id, fields, err := bleveDoc(d)
+				fields := m.fields()
+				id, err := bleveDoc(d, fields)
 				if t, ok := fields[fieldSuggest].(string); ok {
 					tables[p] = append(tables[p], tableChange{id: id, next: []byte(t)})
 				}
