@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,6 +107,9 @@ func (d *decoder) decode() {
 		}
 	}
 	varIDs := d.uniqueIdentifiers(all)
+	// A variable per column, at most: one allocation, not a slice of large
+	// structs copied as it grows.
+	d.res.Snapshot.Variables = slices.Grow(d.res.Snapshot.Variables, len(all))
 	for _, dc := range columns {
 		d.variables(&d.res.Snapshot.Datasets[dc.dataset], dc, varIDs)
 	}

@@ -161,3 +161,22 @@ func BenchmarkGraph(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecode maps the largest fixture's graph (MoBa, 13 MB) to
+// records, as a harvest does after validating it.
+func BenchmarkDecode(b *testing.B) {
+	data, err := os.ReadFile("../fixtures/feeds/fhi-moba.ttl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := NewGraph()
+	if err := rdf.Parse(bytes.NewReader(data), rdf.FormatTurtle, rdf.Options{Base: "https://example.org/"}, g.Add); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Decode(g); len(res.Snapshot.Variables) == 0 {
+			b.Fatal("no variables")
+		}
+	}
+}
